@@ -81,14 +81,16 @@ def learn(
     jobs: int = 1,
     redact: bool = True,
     archive: bool = False,
+    tags: Sequence[str] = (),
 ) -> LearnSummary:
     """Learn from trace files and folders into the store, then re-mine its rules.
 
     Unreadable files and records are skipped and listed in the summary (``strict`` stops at
     the first). ``jobs`` > 1 reads and extracts in that many processes, with the same result.
     Secrets are taken out of what is stored unless ``redact`` is False; ``archive`` keeps a
-    redacted copy of each input in the store's history folder. Each batch of traces is written in one transaction, so a failure never leaves half a batch
-    behind.
+    redacted copy of each input in the store's history folder; ``tags`` label every run read
+    (for selectors such as ``tag=baseline``). Each batch of traces is written in one
+    transaction, so a failure never leaves half a batch behind.
     """
     started = time.perf_counter()
     if format is not None and format not in loader_names():
@@ -108,6 +110,7 @@ def learn(
             _ingest(
                 store, path_list, summary, learn_id=learn_id, format=format, strict=strict,
                 quiet=quiet, extractors=extractors, batch_size=batch_size, jobs=jobs,
+                tags=tuple(dict.fromkeys(tag.strip()[:100] for tag in tags if tag.strip())),
             )  # fmt: skip
         current = not summary.traces_new and _rules_current(store, settings)
         if not current:
@@ -153,6 +156,7 @@ def _ingest(
     extractors: Sequence[Extractor],
     batch_size: int,
     jobs: int,
+    tags: tuple[str, ...] = (),
 ) -> None:
     """Read every file and write its traces in batches, noting all in ``summary``."""
     files: list[Path] = []
@@ -191,6 +195,8 @@ def _ingest(
                     break
                 continue
             summary.traces_read += 1
+            if tags:
+                item.tags = tuple(dict.fromkeys((*item.tags, *tags)))
             batch.append((item, features))
             if len(batch) >= batch_size:
                 flush()

@@ -95,9 +95,16 @@ class Rule:
             "score": round(self.score, 4),
             "status": self.status,
         }
-        if self.merged_features:
+        if self.is_failure:
+            data["templates"] = [f.removeprefix("template:") for f in self.merged_features]
+        elif self.merged_features:
             data["merged_features"] = list(self.merged_features)
         return data
+
+    @property
+    def is_failure(self) -> bool:
+        """A rule about a recurring failure (its evidence is a share of runs, not a 2×2 test)."""
+        return self.feature.startswith("failure:")
 
 
 def rule_id(scope_kind: str, scope_value: str, kind: str, feature: str) -> str:

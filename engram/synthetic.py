@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engram.synthetic_failures import FAILURE_MODES
+
 MCP_AGENT = "ClaudeCodeSourcegraphMCPAgent"
 BASELINE_AGENT = "ClaudeCodeAgent"
 DEEP_SEARCH = "mcp__sourcegraph__deep_search"
@@ -98,6 +100,7 @@ class Scenario:
     infra_tool: str | None = "WebFetch"  # shows up in most infrastructure failures, else rarely
     provider_rate: float = 0.02
     partial_rate: float = 0.2  # share of failed runs that earned partial credit
+    failure_modes: tuple[str, ...] = ()  # names in synthetic_failures.FAILURE_MODES
     tasks_per_category: int = 25
 
 
@@ -112,6 +115,7 @@ def default_scenario(runs: int = 600, seed: int = 7) -> Scenario:
             Planted("tool_error_loop:Edit", -0.4, None, 0.2),
             Planted("cmd:pytest", 0.45, "feature_implementation", 0.5),
         ),
+        failure_modes=tuple(FAILURE_MODES),
     )
 
 
@@ -121,6 +125,7 @@ def generate(scenario: Scenario) -> list[dict[str, Any]]:
 
 def iter_records(scenario: Scenario) -> Iterator[dict[str, Any]]:
     rng = random.Random(scenario.seed)
+    failure_rng = random.Random(f"{scenario.seed}:failures")  # leaves the runs' draws alone
     categories = list(scenario.categories)
     tasks = {
         c: [_task(rng, c, i, ci) for i in range(scenario.tasks_per_category)]
@@ -129,7 +134,14 @@ def iter_records(scenario: Scenario) -> Iterator[dict[str, Any]]:
     for index in range(scenario.runs):
         category = categories[index % len(categories)]
         agent = scenario.agents[(index // len(categories)) % len(scenario.agents)]
-        yield _run(rng, scenario, rng.choice(tasks[category]), agent)
+        record = _run(rng, scenario, rng.choice(tasks[category]), agent)
+        if record["status"] == "error":
+            record["failure_mode"] = record["error"]
+        elif record["status"] != "pass" and scenario.failure_modes:
+            mode = failure_rng.choice(scenario.failure_modes)
+            record["test_output"] = FAILURE_MODES[mode](failure_rng)
+            record["failure_mode"] = mode  # the truth a test holds failure clustering to
+        yield record
 
 
 def write_corpus(
@@ -422,6 +434,52 @@ def write_harbor_job(scenario: Scenario, job: Path) -> int:
         )
         (trial / "agent" / "patch.diff").write_text(record["code_changes"])
         (trial / "agent" / "instruction.md").write_text(record["task_instruction"])
+        if record.get("test_output"):
+            (trial / "verifier" / "test-stdout.txt").write_text(record["test_output"])
         count += 1
     (job / "result.json").write_text(json.dumps({"n_trials": count}))
     return count
+
+
+def seed_pilot_records() -> dict[str, list[dict[str, Any]]]:
+    """The seed's pilot: ten tasks run by a baseline agent and an MCP agent. The baseline
+    failed sgt-002 and its sgt-005 run died of a Docker TLS error; the MCP agent passed all."""
+    runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "mcp": []}
+    for side, agent in (("baseline", BASELINE_AGENT), ("mcp", MCP_AGENT)):
+        for number in range(1, 11):
+            task = f"sgt-{number:03d}"
+            instruction = (
+                f"# Pilot task {number}\n\nRepository: pytorch\nDifficulty: MEDIUM\n"
+                "Category: cross_module_bug_fix\n\n## Task\nAll tests pass: run \"make test\".\n"
+            )
+            record: dict[str, Any] = {
+                "task_id": f"{task}__{side[:3]}{number:04d}",
+                "task_instruction": instruction,
+                "agent_config": {"agent": {"name": agent}, "model": "anthropic/claude-haiku-4-5"},
+                "agent_response": {"type": "result", "subtype": "success", "result": "Done.",
+                                   "usage": {"input_tokens": 4000 + 100 * number,
+                                             "output_tokens": 7000 + 50 * number}},
+                "code_changes": "diff --git a/torch/x.py b/torch/x.py\n--- a/torch/x.py\n"
+                                "+++ b/torch/x.py\n@@ -1 +1 @@\n-a\n+b\n",
+                "metrics": {"tokens": {"input": 4000 + 100 * number,
+                                       "output": 7000 + 50 * number}},
+            }  # fmt: skip
+            if side == "baseline" and task == "sgt-005":
+                record.update(
+                    status="error",
+                    error="RuntimeError: Docker compose command failed",
+                    details="RPC failed; curl 56 GnuTLS recv error (-9): Error decoding TLS packet",
+                    test_reward=None,
+                    agent_response=None,
+                    code_changes="",
+                )
+            elif side == "baseline" and task == "sgt-002":
+                record.update(status="fail", test_reward=0.0,
+                              test_output="Running test command: make test\n"
+                                          "FAILED tests/test_nccl.py::test_async_error - "
+                                          "AssertionError: lock not held")  # fmt: skip
+            else:
+                record.update(status="pass", test_reward=1.0,
+                              test_output="Running test command: make test\n✓ Tests passed")  # fmt: skip
+            runs[side].append(record)
+    return runs

@@ -72,6 +72,16 @@ class Outcome:
         return self.status == "pass"
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """What a failed run reported: a failing test or an error, and what kind of error it was."""
+
+    source: str  # "error" (the run's own error), "test" (verifier output) or "tool" (a runner)
+    kind: str  # assertion, syntax, import, compile, timeout, lint, runtime or unknown
+    message: str
+    test: str | None = None
+
+
 @dataclass(slots=True)
 class Changes:
     known: bool = False
@@ -100,6 +110,8 @@ class Trace:
     metrics: Metrics = field(default_factory=Metrics)
     denied_tools: tuple[str, ...] = ()  # tools whose calls were refused permission
     injected_rules: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()  # what a failed run reported, its main failure first
+    tags: tuple[str, ...] = ()  # labels for selectors (``engram learn --tag``)
     run_id: str | None = None  # the source's own id for the run (trial name, session id)
     job: str | None = None
     source: str | None = None  # file the trace was read from
@@ -107,11 +119,14 @@ class Trace:
 
 
 def content_id(trace: Trace) -> str:
-    """A stable id from the trace's canonical content, independent of where it was read."""
+    """A stable id from the trace's canonical content, independent of where it was read.
+
+    Failures are derived from the content and tags are how it was filed, so neither counts.
+    """
     content = {
         name: getattr(trace, name)
         for name in Trace.__dataclass_fields__
-        if name not in ("trace_id", "source", "job")
+        if name not in ("trace_id", "source", "job", "failures", "tags")
     }
     digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return "t_" + digest[:24]

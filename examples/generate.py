@@ -6,7 +6,9 @@
 Planted effects (what `engram learn` should find): the Sourcegraph MCP deep-search tool helps
 cross-module bug fixes only; repeating a failing Edit hurts everywhere; running pytest helps
 feature work only. Infrastructure errors come with WebFetch calls; TodoWrite, WebSearch, Task
-and NotebookEdit are used at random and mean nothing.
+and NotebookEdit are used at random and mean nothing. Failed runs end in one of six failure
+modes, each printed the way its test runner prints it (pytest, Jest, go test, cargo test), with
+random names, paths and numbers inside; each record's ``failure_mode`` names the truth.
 """
 
 from __future__ import annotations

@@ -34,12 +34,25 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from engram.cli import aggregate, inject, learn, patterns, stats, suggest
+    from engram.cli import (
+        aggregate,
+        compare,
+        failures,
+        inject,
+        learn,
+        patterns,
+        report,
+        stats,
+        suggest,
+    )
 
     app.command("learn")(learn.learn_command)
     app.command("suggest")(suggest.suggest_command)
     app.command("inject")(inject.inject_command)
     app.command("stats")(stats.stats_command)
+    app.command("failures")(failures.failures_command)
+    app.command("compare")(compare.compare_command)
+    app.command("report")(report.report_command)
     app.command("aggregate")(aggregate.aggregate_command)
     app.add_typer(patterns.app, name="patterns")
 

@@ -39,6 +39,10 @@ def learn_command(
     archive: Annotated[
         bool, typer.Option(help="Keep a redacted copy of each input in .engram/history/runs/.")
     ] = False,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(help="Label every run read (select it later with tag=NAME); repeatable."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -66,6 +70,7 @@ def learn_command(
         jobs=jobs,
         redact=redact,
         archive=archive,
+        tags=tag or (),
     )
     if summary.created_store:
         note(f"created a new store at {summary.store}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from engram.cli.output import DataFormat, percent, print_json
 from engram.render.markdown import rule_line
-from engram.rules import STATUSES
+from engram.rules import STATUSES, Rule
 
 app = typer.Typer(help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
 
@@ -42,10 +42,14 @@ def list_command(
         return
     for rule in rules:
         evidence = rule.evidence
+        numbers = (
+            f"{percent(evidence.difference):>4} of runs"
+            if rule.is_failure
+            else f"{percent(evidence.pass_rate_with)} vs {percent(evidence.pass_rate_without)}"
+        )
         typer.echo(
             f"{rule.id}  {rule.kind:<5} {rule.scope_label:<32} score {rule.score:5.2f}"
-            f"  {percent(evidence.pass_rate_with)} vs {percent(evidence.pass_rate_without)}"
-            f"  n={evidence.runs:<6,} q={evidence.q_value:.1e}  {rule.feature}"
+            f"  {numbers}  n={evidence.runs:<6,} q={evidence.q_value:.1e}  {rule.feature}"
         )
 
 
@@ -74,16 +78,39 @@ def show_command(
             }
         )
         return
-    e = rule.evidence
     typer.echo(rule_line(rule))
     typer.echo(f"\nid        {rule.id}\nkind      {rule.kind}\nscope     {rule.scope_label}")
     typer.echo(f"feature   {rule.feature}")
-    if rule.merged_features:
+    if rule.merged_features and not rule.is_failure:
         typer.echo(f"merged    {', '.join(rule.merged_features)}")
     typer.echo(
         f"status    {rule.status}" + (f" ({rule.status_reason})" if rule.status_reason else "")
     )
     typer.echo(f"seen      {rule.first_seen:%Y-%m-%d %H:%M} … {rule.last_seen:%Y-%m-%d %H:%M}")
+    if rule.is_failure:
+        _show_failure_evidence(rule)
+    else:
+        _show_evidence(rule)
+    _show_runs(runs, "runs that ended so" if rule.is_failure else "runs with the feature")
+
+
+def _show_failure_evidence(rule: Rule) -> None:
+    from engram.mining.failure_rules import FLOOR
+
+    e = rule.evidence
+    for template in rule.as_dict()["templates"][:10]:
+        typer.echo(f"template  {template}")
+    typer.echo(
+        f"\nended so  {e.n_with:,} of {e.runs:,} measured runs ({percent(e.difference)})"
+        f"  95% CI [{percent(e.ci_low)}, {percent(e.ci_high)}]"
+        f"\nothers    {e.pass_without:,}/{e.n_without:,} passed ({percent(e.pass_rate_without)})"
+        f"\np         {e.p_value:.2e} (binomial, share > {FLOOR:.0%})"
+        f"   q {e.q_value:.2e} (Benjamini–Hochberg)\nscore     {rule.score:.3f}"
+    )
+
+
+def _show_evidence(rule: Rule) -> None:
+    e = rule.evidence
     typer.echo(
         f"\nwith      {e.pass_with:,}/{e.n_with:,} passed ({percent(e.pass_rate_with)})"
         f"\nwithout   {e.pass_without:,}/{e.n_without:,} passed ({percent(e.pass_rate_without)})"
@@ -95,7 +122,10 @@ def show_command(
         typer.echo(f"reward    {e.reward_with:.3f} with, {e.reward_without:.3f} without (mean)")
     if rule.exceptions:
         typer.echo(f"not in    {', '.join(rule.exceptions)}")
-    typer.echo(f"\nruns with the feature in scope (first {len(runs['examples'])}):")
+
+
+def _show_runs(runs: dict[str, Any], title: str) -> None:
+    typer.echo(f"\n{title} in scope (first {len(runs['examples'])}):")
     for run in runs["examples"]:
         typer.echo(
             f"  {run['trace_id']}  {run['status']:<7} {run['task_id'] or '-':<20} "

@@ -22,6 +22,7 @@ from engram.outcome import RESULT_SUBTYPE_CLASSES
 from engram.trace import Agent, Changes, Metrics, Step, Task, Trace
 
 NAME = "aggregated"
+TEST_OUTPUT_LIMIT = 2_000_000
 UNEXPECTED = "unexpected error (please report it)"
 _RECORD_KEYS = frozenset({"task_id", "task_instruction", "test_reward", "agent_config",
                           "code_changes", "agent_response"})  # fmt: skip
@@ -103,6 +104,7 @@ def to_trace(record: Record, source: str | None = None) -> Trace:
         run_id=text(data.get("run_id") or data.get("trial_name") or data.get("task_id"), 200),
         job=_job(data, record.context),
         source=source,
+        tags=fields.tags(data.get("tags")),
     )
     denials = _list(result.get("permission_denials")) or _list(response.get("permission_denials"))
     trace.denied_tools = tuple(
@@ -117,6 +119,7 @@ def to_trace(record: Record, source: str | None = None) -> Trace:
         error=error,
         details=details,
         cause=RESULT_SUBTYPE_CLASSES.get(subtype or ""),
+        test_output=_test_output(data),
     )
 
 
@@ -289,6 +292,14 @@ def _error_texts(data: dict[str, Any], result: dict[str, Any]) -> tuple[str | No
     if result.get("is_error") is True:
         details.append(text(result.get("result")) or "")
     return error_text, [d for d in details if d]
+
+
+def _test_output(data: dict[str, Any]) -> str | None:
+    for key in ("test_output", "test_stdout", "verifier_output"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return value[:TEST_OUTPUT_LIMIT]
+    return None
 
 
 def _job(data: dict[str, Any], context: dict[str, Any]) -> str | None:

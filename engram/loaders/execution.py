@@ -10,19 +10,26 @@ modes. ``outcome`` is ``success``, ``failure`` or ``partial``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from engram.failures.messages import MAX_FAILURES
 from engram.loaders import fields
 from engram.loaders.claude_stream import mapping
 from engram.loaders.records import Problem, Record, Share, read_records
 from engram.loaders.steps import step
 from engram.outcome import normalize_status
-from engram.trace import Agent, Task, Trace
+from engram.testoutput import error_kind
+from engram.trace import Agent, Failure, Step, Task, Trace
 
 NAME = "execution_records"
 _FAILED = frozenset({"fail", "failed", "failure", "error", "errored"})
+_LINTERS = re.compile(
+    r"ruff|flake8|pylint|eslint|biome|clippy|golangci|staticcheck|rubocop|shellcheck|lint",
+    re.IGNORECASE,
+)
 
 
 def sniff(first: dict[str, Any], path: Path) -> bool:
@@ -49,7 +56,8 @@ def to_trace(record: Record, source: str) -> Trace:
     executions = data.get("execution_results", data.get("executions"))
     if not isinstance(executions, list):
         raise fields.RecordError("no execution_results (or executions) list")
-    steps = []
+    steps: list[Step] = []
+    reported: list[Failure] = []
     for execution in executions:
         execution = mapping(execution)
         command = fields.text(execution.get("command"), 2000) or fields.text(
@@ -58,6 +66,9 @@ def to_trace(record: Record, source: str) -> Trace:
         status = str(execution.get("status", "")).lower()
         errors = [mapping(e) for e in execution.get("errors") or [] if isinstance(e, dict)]
         output = "\n".join(_error_line(e) for e in errors[:50])
+        if status in _FAILED:
+            runner = fields.text(execution.get("runner"), 100)
+            reported.extend(_failure(e, runner) for e in errors[:MAX_FAILURES])
         steps.append(step("Bash", {"command": command or ""}, output, failed=status in _FAILED))
     bead = fields.text(data.get("bead_id", data.get("beadId")), 200)
     description = data.get("task_description", data.get("taskDescription"))
@@ -77,7 +88,18 @@ def to_trace(record: Record, source: str) -> Trace:
         reward_value=None,
         error=None,
         details=failing[:1] if verdict == "error" else [],
+        reported=reported,
     )
+
+
+def _failure(error: dict[str, Any], runner: str | None) -> Failure:
+    """An error a runner reported, as a failure; a linter's findings are lint errors."""
+    tool = fields.text(error.get("tool"), 100) or runner
+    message = fields.text(error.get("message"), 400) or ""
+    kind = error_kind(message)
+    if kind in ("unknown", "runtime") and tool and _LINTERS.search(tool):
+        kind = "lint"
+    return Failure("tool", kind, f"{tool}: {message}" if tool else message)
 
 
 def _error_line(error: dict[str, Any]) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from engram.failures.messages import failures_of
 from engram.instruction import parse_task_header
 from engram.marker import injected_rule_ids
 from engram.outcome import resolve_outcome
 from engram.redact import redact, redact_optional
-from engram.trace import Trace, content_id
+from engram.trace import Failure, Trace, content_id
 
 TEXT_LIMIT = 2000
 INSTRUCTION_LIMIT = 100_000
@@ -87,6 +89,13 @@ def split_error(message: str | None) -> tuple[str | None, str | None]:
     return None, message
 
 
+def tags(value: Any) -> tuple[str, ...]:
+    """A trace's own tags: a string or a list of strings, each cleaned and capped."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    cleaned = (text(item, 100) for item in items[:20])
+    return tuple(dict.fromkeys(tag for tag in cleaned if tag))
+
+
 def finalize(
     trace: Trace,
     *,
@@ -95,9 +104,14 @@ def finalize(
     error: str | None,
     details: list[str],
     cause: str | None = None,
+    test_output: str | None = None,
+    reported: Sequence[Failure] = (),
 ) -> Trace:
-    """Decide the outcome, note injected rules, take secrets out of the text that will be
-    stored, and give the trace its content id."""
+    """Decide the outcome and what failed, note injected rules, take secrets out of the text
+    that will be stored, and give the trace its content id.
+
+    ``test_output`` is the verifier's output; ``reported`` are errors a runner reported.
+    """
     error_type, error_message = split_error(redact_optional(error))
     details = [redact(detail) for detail in details]
     failing: dict[str, int] = {}
@@ -114,6 +128,7 @@ def finalize(
         changed_nothing=trace.changes.known and not trace.changes.files,
         error_loop=any(n >= 3 for n in failing.values()),
     )
+    trace.failures = failures_of(trace.outcome, test_output, reported)
     task = trace.task
     if task.instruction:
         task.instruction = redact(task.instruction)

@@ -149,8 +149,24 @@ def _trial_trace(
     trace.run_id = trial_name
     trace.job = folder.parent.name if _is_job(folder.parent) else None
     return fields.finalize(
-        trace, status=status, reward_value=reward, error=error, details=details, cause=cause
+        trace,
+        status=status,
+        reward_value=reward,
+        error=error,
+        details=details,
+        cause=cause,
+        test_output=_test_output(_parts(folder)[-1] / "verifier"),
     )
+
+
+def _test_output(verifier: Path) -> str | None:
+    """What the verifier's tests printed (``test-stdout.txt``, then ``test-stderr.txt``)."""
+    texts = [
+        _read_text(verifier / name)
+        for name in ("test-stdout.txt", "test-stderr.txt", "test_output.txt")
+        if (verifier / name).is_file()
+    ]
+    return "\n".join(texts) or None
 
 
 def _task_of(trial_name: str) -> str:

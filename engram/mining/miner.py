@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from engram.mining import templates
+from engram.mining.failure_rules import failure_rules
 from engram.mining.redundancy import Dropped, reduce_scope
 from engram.mining.stats import (
     bh_qvalues,
@@ -152,6 +153,15 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     rules, late = _step_up(rules, len(tests), settings.alpha)
     dropped.extend((r.scope_label, r.feature, "not significant once merged signals count once")
                    for r in late)  # fmt: skip
+    rules.extend(
+        failure_rules(
+            store,
+            mined_kinds,
+            min_support=settings.min_support,
+            alpha=settings.alpha,
+            confidence=settings.confidence,
+        )
+    )
     rules.sort(key=lambda r: (-r.score, r.id))
     return MiningResult(rules, len(tests), len(candidates), dropped)
 

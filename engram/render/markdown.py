@@ -23,6 +23,12 @@ def estimate_tokens(text: str) -> int:
 
 def rule_line(rule: Rule) -> str:
     evidence = rule.evidence
+    if rule.feature.startswith("failure:"):  # a recurring failure: how often it happened
+        share = round(100 * evidence.difference)
+        return (
+            f"- {rule.kind.upper()}: {rule.text} ({share}% of runs ended so:"
+            f" {evidence.n_with:,} of {evidence.runs:,})"
+        )
     with_rate = round(100 * evidence.pass_rate_with)
     without_rate = round(100 * evidence.pass_rate_without)
     return (

@@ -139,6 +139,35 @@ class TraceRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TraceTag(Base):
+    """A label a run was learned with (``engram learn --tag``, or the trace's own ``tags``)."""
+
+    __tablename__ = "trace_tags"
+
+    trace_pk: Mapped[int] = mapped_column(
+        ForeignKey("traces.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+    __table_args__ = (Index("ix_trace_tags_tag", "tag", "trace_pk"),)
+
+
+class TraceFailure(Base):
+    """What a failed run reported: a failing test or an error, with its message's template."""
+
+    __tablename__ = "trace_failures"
+
+    trace_pk: Mapped[int] = mapped_column(
+        ForeignKey("traces.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 is the run's main one
+    source: Mapped[str] = mapped_column(String(10))  # error, test or tool
+    test: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(String(500))
+    template: Mapped[str] = mapped_column(String(500), index=True)
+
+
 class Feature(Base):
     """A feature key (``tool:Bash``), stored once and referred to by id."""
 

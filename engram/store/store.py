@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from engram.errors import RuleNotFoundError, StoreError
+from engram.failures.messages import failure_template
 from engram.rules import Rule
 from engram.store.engine import make_engine, store_error, write_transaction
 from engram.store.migrate import ensure_schema
@@ -31,13 +32,24 @@ from engram.store.models import (
     FeatureCount,
     Learn,
     RuleRow,
+    TraceFailure,
     TraceFeature,
     TraceRow,
+    TraceTag,
     utcnow,
 )
 from engram.store.rows import rule_from_mapping
 from engram.trace import Trace
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The columns of ``Store.run_frame``.
+RUN_COLUMNS = (
+    "trace_id", "run_id", "task_id", "category", "agent", "model", "job", "source_file",
+    "status", "valid", "passed", "reward", "failure_class", "error_type", "error_message",
+    "input_tokens", "output_tokens", "cache_tokens", "cost_usd", "duration_s", "turns",
+)  # fmt: skip
 TOTAL = "*"  # the feature key of a scope's totals in feature_counts
 MICROS = 1_000_000  # rewards are summed as integer millionths, exact in any order
 _SCOPE_COLUMNS = {"category": TraceRow.category, "agent": TraceRow.agent, "model": TraceRow.model}
@@ -199,6 +211,9 @@ class Store:
                 ]
                 if links:
                     _insert_many(conn, TraceFeature.__table__, ("trace_pk", "feature_id"), links)
+                pks = dict((trace_id, pk) for pk, trace_id in inserted)
+                self._add_failures(conn, [(pks[t], by_id[t][0]) for t in pks])
+                self._add_tags(conn, pks, [trace for trace, _ in by_id.values() if trace.tags])
                 self._add_counts(conn, [by_id[trace_id] for _, trace_id in inserted])
         except BaseException:
             self._feature_ids = known_ids  # ids written in the rolled-back transaction are gone
@@ -227,6 +242,44 @@ class Store:
                 found = conn.execute(select(Feature.key, Feature.id).where(Feature.key.in_(chunk)))
                 self._feature_ids.update({key: fid for key, fid in found})
         return self._feature_ids
+
+    def _add_failures(self, conn: Connection, runs: Sequence[tuple[int, Trace]]) -> None:
+        rows = [
+            {
+                "trace_pk": pk,
+                "position": position,
+                "source": failure.source,
+                "test": _cap(failure.test, 300),
+                "kind": failure.kind,
+                "message": _cap(failure.message, 500) or "",
+                "template": failure_template(failure)[:500],
+            }
+            for pk, trace in runs
+            for position, failure in enumerate(trace.failures)
+        ]
+        if rows:
+            conn.execute(insert(TraceFailure), rows)
+
+    def _add_tags(self, conn: Connection, pks: dict[str, int], traces: Sequence[Trace]) -> None:
+        """Tag new runs, and known runs learned again with a tag they lacked."""
+        known = [trace.trace_id for trace in traces if trace.trace_id not in pks]
+        for start in range(0, len(known), 500):
+            chunk = known[start : start + 500]
+            found = conn.execute(
+                select(TraceRow.trace_id, TraceRow.id).where(TraceRow.trace_id.in_(chunk))
+            )
+            pks = {**pks, **dict(found.tuples())}
+        rows = [
+            {"trace_pk": pks[trace.trace_id], "tag": tag[:100]}
+            for trace in traces
+            if trace.trace_id in pks
+            for tag in trace.tags
+        ]
+        if rows:
+            conn.execute(
+                self._insert(TraceTag).on_conflict_do_nothing(index_elements=["trace_pk", "tag"]),
+                rows,
+            )
 
     def _add_counts(self, conn: Connection, runs: Iterable[tuple[Trace, Collection[str]]]) -> None:
         totals: Counter[tuple[str, str, str]] = Counter()
@@ -444,6 +497,12 @@ class Store:
                 .join(Feature, Feature.id == TraceFeature.feature_id)
                 .where(Feature.key == rule.feature)
             )
+            templates = [f.removeprefix("template:") for f in rule.merged_features
+                         if f.startswith("template:")]  # fmt: skip
+            if templates:  # a failure rule: runs whose main failure is in its cluster
+                has_feature = select(TraceFailure.trace_pk).where(
+                    TraceFailure.position == 0, TraceFailure.template.in_(templates)
+                )
             query = (
                 select(
                     TraceRow.trace_id,
@@ -464,6 +523,37 @@ class Store:
                 .where(TraceRow.id.in_(has_feature), TraceRow.valid.is_(False), *scope_filter)
             ).scalar_one()
         return {"examples": sample, "excluded_errors_with_feature": int(excluded)}
+
+    # ----------------------------------------------------------------------------- analyses
+
+    def run_frame(self, selectors: dict[str, str] | None = None) -> pd.DataFrame:
+        """One row per selected run, with what comparisons and reports read (a DataFrame)."""
+        import pandas as pd
+
+        columns = [getattr(TraceRow, name) for name in RUN_COLUMNS]
+        query = select(*columns).where(*_selector_filters(selectors or {})).order_by(TraceRow.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame.from_records(rows, columns=list(RUN_COLUMNS))
+
+    def failure_frame(self, selectors: dict[str, str] | None = None) -> pd.DataFrame:
+        """One row per failure that selected runs reported, with its run's identity and class."""
+        import pandas as pd
+
+        names = ("trace_id", "run_id", "task_id", "category", "agent", "status", "failure_class")
+        parts = ("position", "source", "test", "kind", "message", "template")
+        query = (
+            select(
+                *(getattr(TraceRow, name) for name in names),
+                *(getattr(TraceFailure, name) for name in parts),
+            )
+            .join(TraceRow, TraceRow.id == TraceFailure.trace_pk)
+            .where(*_selector_filters(selectors or {}))
+            .order_by(TraceRow.id, TraceFailure.position)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame.from_records(rows, columns=[*names, *parts])
 
     # ----------------------------------------------------------------------------- stats
 
@@ -550,12 +640,28 @@ def _scope_filter(scope_kind: str, scope_value: str) -> list[Any]:
     return [_SCOPE_COLUMNS[scope_kind] == scope_value]
 
 
+SELECTOR_KEYS = (*_SELECTOR_COLUMNS, "tag")
+
+
 def _selector_filters(selectors: dict[str, str]) -> list[Any]:
-    filters = []
+    """SQL conditions for selectors; ``file`` matches a path or its last parts, ``tag`` a tag."""
+    filters: list[Any] = []
     for key, value in selectors.items():
-        if key not in _SELECTOR_COLUMNS:
-            raise StoreError(f"unknown selector {key!r}; known: {', '.join(_SELECTOR_COLUMNS)}")
-        filters.append(_SELECTOR_COLUMNS[key] == value)
+        if key == "tag":
+            tagged = select(TraceTag.trace_pk).where(TraceTag.tag == value)
+            filters.append(TraceRow.id.in_(tagged))
+        elif key == "file":
+            escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            filters.append(
+                or_(
+                    TraceRow.source_file == value,
+                    TraceRow.source_file.like(f"%/{escaped}", escape="\\"),
+                )
+            )
+        elif key in _SELECTOR_COLUMNS:
+            filters.append(_SELECTOR_COLUMNS[key] == value)
+        else:
+            raise StoreError(f"unknown selector {key!r}; known: {', '.join(SELECTOR_KEYS)}")
     return filters
 
 

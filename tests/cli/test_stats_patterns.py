@@ -23,7 +23,8 @@ def test_stats_counts_runs_and_errors(invoke: Invoke, learned: Path) -> None:
 
 def test_patterns_list_and_show(invoke: Invoke, learned: Path) -> None:
     rules = json.loads(invoke("patterns", "list", "--format", "json").stdout)
-    assert len(rules) == 3
+    behaviours = [r for r in rules if not r["features"][0].startswith("failure:")]
+    assert len(behaviours) == 3 and len(rules) == 7
     first = rules[0]
     shown = invoke("patterns", "show", first["id"][:7])
     assert shown.exit_code == 0
@@ -32,6 +33,24 @@ def test_patterns_list_and_show(invoke: Invoke, learned: Path) -> None:
     assert detail["evidence"] == first["evidence"]
     examples = detail["runs"]["examples"]
     assert examples and all(run["trace_id"].startswith("t_") for run in examples)
+
+
+def test_a_failure_rule_shows_its_share_and_its_runs(invoke: Invoke, learned: Path) -> None:
+    rules = json.loads(invoke("patterns", "list", "--format", "json").stdout)
+    (imports,) = [r for r in rules if r["features"][0].startswith("failure:import:")]
+    assert imports["kind"] == "avoid"
+    assert imports["templates"] == ["ModuleNotFoundError: No module named <STR>"]
+    assert "No module named …" in imports["text"] and "<STR>" not in imports["text"]
+    evidence = imports["evidence"]
+    assert evidence["pass_with"] == 0
+    assert evidence["difference"] == round(
+        evidence["n_with"] / (evidence["n_with"] + evidence["n_without"]), 4
+    )
+    shown = invoke("patterns", "show", imports["id"])
+    assert "binomial, share > 5%" in shown.stdout
+    detail = json.loads(invoke("patterns", "show", imports["id"], "--format", "json").stdout)
+    assert detail["runs"]["examples"]
+    assert {run["status"] for run in detail["runs"]["examples"]} <= {"fail", "partial"}
 
 
 def test_patterns_list_filters_by_category(invoke: Invoke, learned: Path) -> None:

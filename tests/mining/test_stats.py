@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import warnings
+from statistics import NormalDist
+from typing import Any, Literal
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from engram.mining.stats import (
     bh_qvalues,
+    bootstrap_interval,
     fisher_p,
     heterogeneity_p,
+    mcnemar_exact,
     newcombe_interval,
+    paired_tasks_needed,
     stratified_effect,
+    unpaired_runs_needed,
+    wilcoxon_p,
     wilson_interval,
 )
 
@@ -319,3 +330,362 @@ def test_strata_at_zero_or_full_pass_rates_still_count() -> None:
 def test_heterogeneity_needs_two_informative_strata() -> None:
     assert heterogeneity_p([(25, 30, 5, 30)]) == 1.0
     assert heterogeneity_p([(25, 30, 5, 30), (3, 3, 0, 0)]) == 1.0
+
+
+# --- exact McNemar -------------------------------------------------------------------------
+
+
+def test_mcnemar_exact_of_armitage_and_berry() -> None:
+    # Armitage & Berry (1994, p. 127): two culture media, 12 vs 2 discordant specimens;
+    # the exact (Liddell 1983) two-sided P is 0.0129.
+    assert round(mcnemar_exact(12, 2), 4) == 0.0129
+    assert mcnemar_exact(12, 2) == pytest.approx(2 * (1 + 14 + 91) / 2**14, rel=1e-12)
+
+
+@pytest.mark.parametrize(("b", "c"), [(12, 2), (2, 12), (0, 5), (7, 7), (30, 18), (1, 0), (0, 0)])
+def test_mcnemar_exact_is_statsmodels(b: int, c: int) -> None:
+    contingency = pytest.importorskip("statsmodels.stats.contingency_tables")
+    expected = contingency.mcnemar([[40, b], [c, 25]], exact=True).pvalue
+    assert mcnemar_exact(b, c) == pytest.approx(expected, rel=1e-12)
+
+
+def test_mcnemar_exact_is_symmetric_and_one_without_discordance() -> None:
+    assert mcnemar_exact(3, 11) == mcnemar_exact(11, 3)
+    assert mcnemar_exact(0, 0) == 1.0
+    assert mcnemar_exact(4, 4) == 1.0
+
+
+@given(st.integers(0, 300), st.integers(0, 300))
+def test_mcnemar_exact_is_a_probability(b: int, c: int) -> None:
+    assert 0.0 <= mcnemar_exact(b, c) <= 1.0
+
+
+# --- Wilcoxon signed-rank -----------------------------------------------------------------
+
+
+def signed_rank_by_enumeration(differences: list[float]) -> float:
+    """Two-sided exact p: every sign assignment of the ranks, counted (distinct |d| only)."""
+    nonzero = [d for d in differences if d != 0]
+    ranks = stats.rankdata(np.abs(nonzero))
+    observed = sum(r for r, d in zip(ranks, nonzero, strict=True) if d > 0)
+    totals = [
+        sum(r for r, s in zip(ranks, signs, strict=True) if s)
+        for signs in itertools.product([False, True], repeat=len(nonzero))
+    ]
+    low = sum(t <= observed for t in totals) / len(totals)
+    high = sum(t >= observed for t in totals) / len(totals)
+    return min(1.0, 2 * min(low, high))
+
+
+def test_wilcoxon_p_of_five_improvements_is_two_in_thirty_two() -> None:
+    # All five differences positive: only the all-plus and all-minus patterns are as extreme.
+    assert wilcoxon_p([0.5, 1.0, 2.0, 3.0, 4.0]) == pytest.approx(2 / 32, rel=1e-12)
+    assert wilcoxon_p([-1.0, -2.0, -3.0, -4.0, -5.0, -6.0]) == pytest.approx(2 / 64, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "differences",
+    [
+        [1.5, -0.5, 2.5, 3.0, -1.0, 4.0, 0.25],
+        [-3.0, 1.0, 2.0, -4.0, 5.0, 6.0, 7.0, -8.0, 9.0, 10.0],
+        [0.1, 0.2, 0.3, -0.4],
+    ],
+)
+def test_wilcoxon_p_is_exact_by_enumeration_and_scipy(differences: list[float]) -> None:
+    assert wilcoxon_p(differences) == pytest.approx(signed_rank_by_enumeration(differences))
+    assert wilcoxon_p(differences) == pytest.approx(stats.wilcoxon(differences).pvalue, rel=1e-12)
+
+
+def test_wilcoxon_p_is_scipy_on_a_large_sample() -> None:
+    differences = list(np.random.default_rng(3).normal(0.3, 1.0, size=120))
+    expected = stats.wilcoxon(differences, zero_method="wilcox").pvalue
+    assert wilcoxon_p(differences) == pytest.approx(expected, rel=1e-12)
+
+
+def test_wilcoxon_p_drops_zero_differences() -> None:
+    with_zeros = [0.0, 1.5, -0.5, 0.0, 2.5, 3.0, -1.0, 4.0, 0.25]
+    assert wilcoxon_p(with_zeros) == wilcoxon_p([d for d in with_zeros if d != 0])
+    assert wilcoxon_p(with_zeros) == pytest.approx(signed_rank_by_enumeration(with_zeros))
+
+
+def test_wilcoxon_p_needs_a_non_zero_difference() -> None:
+    assert wilcoxon_p([]) is None
+    assert wilcoxon_p([0.0, 0.0, 0.0]) is None
+    assert wilcoxon_p([0.0, 2.0]) == pytest.approx(1.0)
+
+
+def test_wilcoxon_p_with_ties_is_quiet_and_symmetric() -> None:
+    differences = [1.0, 1.0, -1.0, 2.0, 2.0, 0.0, 3.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = wilcoxon_p(differences)
+    assert p is not None and 0.0 < p <= 1.0
+    assert wilcoxon_p([-d for d in differences]) == pytest.approx(p)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(-5, 5).map(float), max_size=30))
+def test_wilcoxon_p_is_a_probability(differences: list[float]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = wilcoxon_p(differences)
+    if any(differences):
+        assert p is not None and 0.0 <= p <= 1.0
+    else:
+        assert p is None
+
+
+# --- bootstrap intervals ------------------------------------------------------------------
+
+
+def interval_of(*args: Any, **kwargs: Any) -> tuple[float, float]:
+    interval = bootstrap_interval(*args, **kwargs)
+    assert interval is not None
+    return interval
+
+
+def test_bootstrap_interval_covers_a_shift_in_the_median() -> None:
+    rng = np.random.default_rng(11)
+    baseline = rng.exponential(10.0, size=80)
+    treatment = rng.exponential(10.0, size=80) + 5.0
+    low, high = interval_of(baseline, treatment)
+    assert low < 10.0 * math.log(2) + 5.0 - 10.0 * math.log(2) < high
+    assert low > 0.0
+
+
+def test_bootstrap_interval_of_paired_differences_covers_the_shift() -> None:
+    rng = np.random.default_rng(5)
+    baseline = rng.normal(20.0, 6.0, size=60)
+    treatment = baseline + 3.0 + rng.normal(0.0, 1.0, size=60)
+    interval = bootstrap_interval(baseline, treatment, paired=True)
+    assert interval is not None
+    assert interval[0] < 3.0 < interval[1]
+    assert interval[0] > 2.0  # pairing removes the spread between tasks
+    unpaired = bootstrap_interval(baseline, treatment)
+    assert unpaired is not None
+    assert unpaired[1] - unpaired[0] > interval[1] - interval[0]
+
+
+def test_bootstrap_interval_of_one_sample_by_hand() -> None:
+    values = np.random.default_rng(2).normal(size=40)
+    low, high = interval_of(values, statistic="mean", resamples=500, seed=9)
+    rng = np.random.default_rng(9)
+    means = values[rng.integers(0, 40, size=(500, 40))].mean(axis=1)
+    assert (low, high) == pytest.approx(tuple(np.percentile(means, [2.5, 97.5])), rel=1e-9)
+
+
+def test_bootstrap_interval_is_deterministic_for_a_seed() -> None:
+    a, b = [3.0, 8.0, 1.0, 9.0, 4.0, 7.0], [5.0, 12.0, 6.0, 10.0, 11.0, 2.0]
+    first = bootstrap_interval(a, b, statistic="mean", seed=4)
+    assert first == bootstrap_interval(a, b, statistic="mean", seed=4)
+    assert first != bootstrap_interval(a, b, statistic="mean", seed=5)
+
+
+def test_a_wider_confidence_gives_a_wider_bootstrap_interval() -> None:
+    values = np.random.default_rng(8).normal(size=50)
+    low90, high90 = interval_of(values, statistic="mean", confidence=0.9)
+    low99, high99 = interval_of(values, statistic="mean", confidence=0.99)
+    assert low99 < low90 < high90 < high99
+
+
+def test_bootstrap_interval_of_degenerate_inputs_is_quiet() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert bootstrap_interval([4.0, 4.0, 4.0]) == (4.0, 4.0)
+        assert bootstrap_interval([1.0, 1.0], [3.0, 3.0, 3.0]) == (2.0, 2.0)
+        assert bootstrap_interval([1.0, 2.0, 3.0], [2.0, 3.0, 4.0], paired=True) == (1.0, 1.0)
+        assert bootstrap_interval([0.1] * 5, statistic="mean") == (0.1, 0.1)
+        assert bootstrap_interval([0.0, 0.0, 0.0, 1.0], [0.0] * 6) is not None
+        assert bootstrap_interval([1.0, 1.0, 1.0, 1.0, 2.0]) is not None
+
+
+def test_bootstrap_interval_needs_two_values_a_side() -> None:
+    assert bootstrap_interval([]) is None
+    assert bootstrap_interval([1.0]) is None
+    assert bootstrap_interval([1.0, 2.0], [3.0]) is None
+    assert bootstrap_interval([1.0], [3.0], paired=True) is None
+
+
+def test_bootstrap_interval_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError):
+        bootstrap_interval([1.0, 2.0], [1.0, 2.0, 3.0], paired=True)
+    with pytest.raises(ValueError):
+        bootstrap_interval([1.0, 2.0], paired=True)
+    with pytest.raises(ValueError):
+        bootstrap_interval([1.0, 2.0], statistic="mode")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        bootstrap_interval([1.0, 2.0], confidence=1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 20).map(float), min_size=2, max_size=25),
+    st.lists(st.integers(0, 20).map(float), min_size=2, max_size=25),
+    st.sampled_from(["median", "mean"]),
+)
+def test_bootstrap_interval_is_ordered(
+    a: list[float], b: list[float], statistic: Literal["median", "mean"]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        interval = bootstrap_interval(a, b, statistic=statistic, resamples=200)
+    assert interval is not None
+    low, high = interval
+    assert low <= high
+    assert min(b) - max(a) <= low and high <= max(b) - min(a)
+
+
+# --- sample sizes -------------------------------------------------------------------------
+
+
+def tasks(*args: Any, **kwargs: Any) -> int:
+    needed = paired_tasks_needed(*args, **kwargs)
+    assert needed is not None
+    return needed
+
+
+def runs(*args: Any, **kwargs: Any) -> int:
+    needed = unpaired_runs_needed(*args, **kwargs)
+    assert needed is not None
+    return needed
+
+
+def connor(p01: float, p10: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    normal = NormalDist()
+    z_alpha, z_power = normal.inv_cdf(1 - alpha / 2), normal.inv_cdf(power)
+    psi, delta = p01 + p10, p01 - p10
+    return ((z_alpha * math.sqrt(psi) + z_power * math.sqrt(psi - delta**2)) / delta) ** 2
+
+
+def test_paired_tasks_needed_of_connors_example() -> None:
+    # Connor (1987), p. 209: p01 = 0.45, p10 = 0.05, two-sided α = 0.05, 80% power: 23 pairs.
+    assert paired_tasks_needed(0.30, 0.70, discordance=0.50) == 23
+    assert paired_tasks_needed(0.70, 0.30, discordance=0.50) == 23
+    assert math.ceil(connor(0.45, 0.05)) == 23
+
+
+@pytest.mark.parametrize(("p_baseline", "p_treatment"), [(0.5, 0.7), (0.3, 0.35), (0.8, 0.6)])
+def test_paired_tasks_needed_under_independence_by_hand(
+    p_baseline: float, p_treatment: float
+) -> None:
+    p01 = (1 - p_baseline) * p_treatment
+    p10 = p_baseline * (1 - p_treatment)
+    assert paired_tasks_needed(p_baseline, p_treatment) == math.ceil(connor(p01, p10))
+    assert paired_tasks_needed(p_baseline, p_treatment, alpha=0.01, power=0.9) == math.ceil(
+        connor(p01, p10, alpha=0.01, power=0.9)
+    )
+
+
+def test_paired_tasks_needed_clamps_the_discordance() -> None:
+    # Fewer discordant pairs than the gain itself is impossible: ψ is raised to |δ|.
+    assert paired_tasks_needed(0.5, 0.7, discordance=0.0) == paired_tasks_needed(
+        0.5, 0.7, discordance=0.2
+    )
+    assert paired_tasks_needed(0.5, 0.7, discordance=0.2) == math.ceil(connor(0.2, 0.0))
+
+
+def test_paired_tasks_needed_is_monotone() -> None:
+    needed = [tasks(0.5, 0.5 + gain) for gain in (0.05, 0.1, 0.2, 0.3)]
+    assert needed == sorted(needed, reverse=True) and len(set(needed)) == 4
+    by_power = [tasks(0.5, 0.6, power=power) for power in (0.5, 0.8, 0.9, 0.95)]
+    assert by_power == sorted(by_power) and len(set(by_power)) == 4
+    by_discordance = [tasks(0.5, 0.6, discordance=d) for d in (0.15, 0.3, 0.5)]
+    assert by_discordance == sorted(by_discordance) and len(set(by_discordance)) == 3
+
+
+def test_paired_tasks_needed_without_a_difference_is_none() -> None:
+    assert paired_tasks_needed(0.4, 0.4) is None
+    assert paired_tasks_needed(0.0, 1e-311) is None  # more tasks than a float can count
+    with pytest.raises(ValueError):
+        paired_tasks_needed(0.4, 1.2)
+    with pytest.raises(ValueError):
+        paired_tasks_needed(0.4, 0.6, discordance=1.5)
+
+
+@pytest.mark.parametrize(
+    ("p_baseline", "p_treatment", "discordance"), [(0.5, 0.7, None), (0.3, 0.7, 0.5)]
+)
+def test_exact_mcnemar_has_the_power_at_the_paired_tasks_needed(
+    p_baseline: float, p_treatment: float, discordance: float | None
+) -> None:
+    n = paired_tasks_needed(p_baseline, p_treatment, discordance=discordance)
+    assert n is not None
+    if discordance is None:
+        p01, p10 = (1 - p_baseline) * p_treatment, p_baseline * (1 - p_treatment)
+    else:
+        delta = p_treatment - p_baseline
+        p01, p10 = (discordance + delta) / 2, (discordance - delta) / 2
+    rng = np.random.default_rng(2024)
+    counts = rng.multinomial(n, [p01, p10, 1 - p01 - p10], size=4000)
+    p_values = np.array([mcnemar_exact(int(c), int(b)) for b, c, _ in counts])
+    simulated = float(np.mean(p_values <= 0.05))
+    assert simulated >= 0.75  # the exact test is conservative, so a little under 0.8
+    smaller = np.array(
+        [
+            mcnemar_exact(int(c), int(b))
+            for b, c, _ in rng.multinomial(n // 2, [p01, p10, 1 - p01 - p10], size=4000)
+        ]
+    )
+    assert float(np.mean(smaller <= 0.05)) < simulated
+
+
+@pytest.mark.parametrize(
+    ("p_baseline", "p_treatment", "alpha", "power"),
+    [
+        (0.5, 0.7, 0.05, 0.8),
+        (0.7, 0.5, 0.05, 0.8),
+        (0.2, 0.25, 0.05, 0.8),
+        (0.0, 0.1, 0.05, 0.9),
+        (0.9, 1.0, 0.01, 0.8),
+        (0.4, 0.45, 0.1, 0.5),
+        (0.05, 0.95, 0.05, 0.8),
+        (0.33, 0.41, 0.01, 0.95),
+    ],
+)
+def test_unpaired_runs_needed_is_statsmodels(
+    p_baseline: float, p_treatment: float, alpha: float, power: float
+) -> None:
+    pytest.importorskip("statsmodels")
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    expected = NormalIndPower().solve_power(
+        proportion_effectsize(p_treatment, p_baseline), alpha=alpha, power=power, ratio=1
+    )
+    assert unpaired_runs_needed(p_baseline, p_treatment, alpha, power) == math.ceil(expected)
+
+
+def test_unpaired_runs_needed_by_hand() -> None:
+    # Cohen's h for 0.5 → 0.7 is 0.4115; n = 2·(1.96 + 0.8416)²/h² = 92.7 → 93 a side.
+    h = 2 * math.asin(math.sqrt(0.7)) - 2 * math.asin(math.sqrt(0.5))
+    assert h == pytest.approx(0.4115, abs=1e-4)
+    assert unpaired_runs_needed(0.5, 0.7) == 93 == math.ceil(2 * ((Z95 + 0.8416212) / h) ** 2)
+
+
+def test_unpaired_runs_needed_is_monotone_and_dearer_than_pairing() -> None:
+    needed = [runs(0.5, 0.5 + gain) for gain in (0.05, 0.1, 0.2, 0.3)]
+    assert needed == sorted(needed, reverse=True) and len(set(needed)) == 4
+    by_power = [runs(0.5, 0.6, power=power) for power in (0.5, 0.8, 0.9)]
+    assert by_power == sorted(by_power) and len(set(by_power)) == 3
+    # Strongly correlated pairs (few discordant tasks) need fewer tasks than two free samples.
+    assert tasks(0.5, 0.6, discordance=0.15) < runs(0.5, 0.6)
+
+
+def test_unpaired_runs_needed_without_a_difference_is_none() -> None:
+    assert unpaired_runs_needed(0.3, 0.3) is None
+    assert unpaired_runs_needed(0.0, 1e-320) is None
+    with pytest.raises(ValueError):
+        unpaired_runs_needed(0.3, 0.5, alpha=0.5, power=0.4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_sample_sizes_are_positive_or_none(p_baseline: float, p_treatment: float) -> None:
+    paired = paired_tasks_needed(p_baseline, p_treatment)
+    unpaired = unpaired_runs_needed(p_baseline, p_treatment)
+    if abs(p_treatment - p_baseline) > 1e-100:
+        assert paired is not None and unpaired is not None
+    if p_baseline == p_treatment:
+        assert paired is None and unpaired is None
+    assert paired is None or paired >= 1
+    assert unpaired is None or unpaired >= 1

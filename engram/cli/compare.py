@@ -1,0 +1,98 @@
+"""``engram compare``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from engram.cli.output import DataFormat, percent, print_json
+
+TASKS_SHOWN = 25
+
+
+class By(StrEnum):
+    category = "category"
+    agent = "agent"
+    model = "model"
+
+
+def compare_command(
+    baseline: Annotated[
+        list[str], typer.Option(help="Selector(s) key=value for the baseline runs; repeatable.")
+    ],
+    treatment: Annotated[
+        list[str], typer.Option(help="Selector(s) key=value for the treatment runs; repeatable.")
+    ],
+    by: Annotated[By | None, typer.Option(help="Also compare within each value of this.")] = None,
+    output_format: Annotated[
+        DataFormat, typer.Option("--format", help="text or json.")
+    ] = DataFormat.text,
+) -> None:
+    """Compare two configurations: paired per task, with exact tests and a plain verdict.
+
+    Selector keys: agent, model, category, job, task, tag, file, status.
+    """
+    from engram.compare import compare
+    from engram.selectors import parse_selectors
+    from engram.store import open_store
+
+    with open_store() as store:
+        result = compare(
+            store,
+            parse_selectors(baseline),
+            parse_selectors(treatment),
+            by=by.value if by else None,
+        )
+    if output_format is DataFormat.json:
+        print_json(result.as_dict())
+        return
+    data = result.as_dict()
+    _print(data)
+    for value, part in data.get("by", {}).items():
+        typer.echo(f"\n── {by.value if by else ''} {value}")
+        _print(part, tasks=False)
+
+
+def _print(data: dict[str, Any], tasks: bool = True) -> None:
+    for side in ("baseline", "treatment"):
+        s = data[side]
+        ci = f"[{percent(s['ci'][0])}, {percent(s['ci'][1])}]" if s["ci"] else ""
+        errors = sum(s["errors"].values())
+        typer.echo(
+            f"{side:<10} {s['selector']}: {s['passed']}/{s['valid']} passed"
+            f" {percent(s['pass_rate'])} {ci}"
+            + (f", {errors} run(s) not measured" if errors else "")
+        )
+    if tasks and data["tasks"]:
+        rows = data["tasks"]
+        shown = rows if len(rows) <= TASKS_SHOWN else [r for r in rows if _changed(r)]
+        typer.echo("\ntask                             baseline → treatment")
+        for row in shown[:TASKS_SHOWN]:
+            typer.echo(f"  {row['task_id'][:30]:<30} {row['outcome']}")
+        if len(shown) < len(rows) or len(shown) > TASKS_SHOWN:
+            typer.echo(
+                f"  ({min(len(shown), TASKS_SHOWN)} of {len(rows)} tasks shown: those whose"
+                " outcome changed; --format json has all)"
+            )
+    metrics = data["metrics"]
+    for name in ("input_tokens", "output_tokens", "cost_usd", "duration_s"):
+        if name in metrics:
+            m = metrics[name]
+            typer.echo(
+                f"median {name:<14} {_num(m['baseline_median'])} → {_num(m['treatment_median'])}"
+            )
+    typer.echo("\n" + data["verdict"])
+
+
+def _changed(row: dict[str, Any]) -> bool:
+    """A task whose outcome differs between the sides (or that only one side measured)."""
+    before, _, after = row["outcome"].partition(" → ")
+    return not after or before != after
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"

@@ -1,0 +1,68 @@
+"""``engram failures``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from engram.cli.output import DataFormat, percent, print_json
+
+
+def failures_command(
+    select: Annotated[
+        list[str] | None,
+        typer.Argument(help="Selectors key=value (agent, model, category, job, task, tag, file)."),
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Only runs of this task category.")] = None,
+    agent: Annotated[str | None, typer.Option(help="Only runs of this agent.")] = None,
+    limit: Annotated[int, typer.Option(help="Clusters shown per side (text output).")] = 15,
+    output_format: Annotated[
+        DataFormat, typer.Option("--format", help="text or json (json lists every run id).")
+    ] = DataFormat.text,
+) -> None:
+    """Why runs failed: failure classes, and error messages clustered into templates.
+
+    Errors not of the agent's making (infrastructure, model provider, verifier) are listed
+    apart from the agent's own failures.
+    """
+    from engram.failures.modes import failure_modes
+    from engram.selectors import parse_selectors
+    from engram.store import open_store
+
+    selectors = parse_selectors(select or [])
+    for key, value in (("category", category), ("agent", agent)):
+        if value:
+            selectors.update(parse_selectors([f"{key}={value}"]))
+    with open_store() as store:
+        modes = failure_modes(store, selectors)
+    if output_format is DataFormat.json:
+        print_json(modes.as_dict())
+        return
+    typer.echo(f"{modes.failed:,} of {modes.runs:,} runs did not pass")
+    for side, title in (
+        ("agent", "the agent's failures"),
+        ("environment", "not the agent's doing"),
+    ):
+        classes = [c for c in modes.classes if c.side == side]
+        clusters = [c for c in modes.clusters if c.side == side]
+        if not (classes or clusters):
+            continue
+        typer.echo(f"\n{title}")
+        for found in classes:
+            typer.echo(f"  {found.name:<20} {found.runs:>7,} runs {percent(found.share):>5}"
+                       f"  {_top(found.categories)}")  # fmt: skip
+        for cluster in clusters[:limit]:
+            typer.echo(
+                f"  [{cluster.kind}] {cluster.template}\n"
+                f"      {cluster.runs:,} runs ({percent(cluster.share)}), {cluster.tasks} tasks;"
+                f" {_top(cluster.categories)}; {_top(cluster.agents)}; e.g. {cluster.examples[0]}"
+            )
+        if len(clusters) > limit:
+            typer.echo(f"  … {len(clusters) - limit} more clusters (--limit, or --format json)")
+
+
+def _top(counts: dict[str, int], shown: int = 3) -> str:
+    items = list(counts.items())
+    text = ", ".join(f"{name} {n}" for name, n in items[:shown])
+    return text + (f", +{len(items) - shown} more" if len(items) > shown else "")

@@ -1,0 +1,43 @@
+"""``engram report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def report_command(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The HTML file to write.", dir_okay=False)
+    ],
+    select: Annotated[
+        list[str] | None,
+        typer.Argument(help="Selectors key=value (agent, model, category, job, task, tag, file)."),
+    ] = None,
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option(help="Selector(s) key=value for the compared baseline runs; repeatable."),
+    ] = None,
+    treatment: Annotated[
+        list[str] | None,
+        typer.Option(help="Selector(s) key=value for the compared treatment runs; repeatable."),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report (opens offline): pass rates with intervals, a
+    comparison, tokens/cost/duration, failure modes and the playbook.
+
+    Without --baseline/--treatment the two agents with the most selected runs are compared.
+    """
+    from engram.report import write_report
+    from engram.selectors import parse_selectors
+    from engram.store import open_store
+
+    selectors = parse_selectors(select or [])
+    base = parse_selectors(baseline) if baseline else None
+    treat = parse_selectors(treatment) if treatment else None
+    with open_store() as store:
+        path = write_report(output, store, selectors, base, treat)
+    size = path.stat().st_size
+    typer.echo(f"wrote {path} ({size / 1024:,.0f} KB)", err=True)

@@ -1,0 +1,1 @@
+"""Failure modes: what failed runs reported, grouped into message templates and clusters."""

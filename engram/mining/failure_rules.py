@@ -1,0 +1,179 @@
+"""Rules from recurring failures: an agent-caused failure cluster that hits a real share of a
+scope's runs, across several tasks, becomes an ``avoid`` or ``note`` rule.
+
+"Recurring" is a test, not a count: a one-sided binomial test that the cluster's share of the
+scope's measured runs exceeds ``FLOOR``, with Benjamini–Hochberg over every cluster and scope
+tested. The rule's evidence is the cluster's runs against the scope's other runs; its interval
+is the Wilson interval of the share, whose lower end is the score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from scipy import stats as scipy_stats
+
+from engram.failures.clusters import cluster_name, cluster_templates
+from engram.mining.stats import bh_qvalues, wilson_interval
+from engram.rules import Evidence, Rule, rule_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from engram.store import Store
+
+FLOOR = 0.05  # a failure recurs when it ends more than this share of a scope's runs
+MIN_TASKS = 2  # ... and shows up in at least this many tasks
+MIN_WORDS = 2  # a failure worth a rule names something: not a bare "AssertionError"
+PREFIX = "failure:"
+MAX_MEMBERS = 50
+SNIPPET_LIMIT = 90
+_MASK = re.compile(r"<[A-Z*]+>")
+_MASKS = re.compile(r"<[A-Z*]+>(?:[:.,/]*<[A-Z*]+>)*")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_UNSAFE = re.compile(r"[^A-Za-z0-9 _.:<>*()=,/+#\[\]…-]")
+#: Error kinds the agent can prevent before finishing: ``avoid`` rules; the rest are notes.
+_TEXTS = {
+    "import": ("avoid", "Check that every import resolves before finishing; runs here failed with `{t}`."),
+    "syntax": ("avoid", "Check that edited files still parse before finishing; runs here failed with `{t}`."),
+    "compile": ("avoid", "Build the project after your last edit; runs here failed to compile with `{t}`."),
+    "lint": ("avoid", "Run the linter before finishing; runs here failed on `{t}`."),
+    "timeout": ("avoid", "Watch for slow or hanging code paths; tests here timed out with `{t}`."),
+    "assertion": ("note", "Tests here often fail with `{t}`; check that behaviour before finishing."),
+    "runtime": ("note", "Runs here often fail with `{t}`; guard against it before finishing."),
+    "unknown": ("note", "Runs here often fail with `{t}`."),
+}  # fmt: skip
+
+
+def failure_rules(
+    store: Store,
+    scope_kinds: Sequence[str],
+    *,
+    min_support: int = 5,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> list[Rule]:
+    """Rules for recurring agent-caused failure clusters, over all runs and each scope kind."""
+    failures = store.failure_frame()
+    main = failures[(failures["position"] == 0) & (failures["status"].isin(["fail", "partial"]))]
+    if main.empty:
+        return []
+    runs = store.run_frame()
+    runs = runs[runs["valid"].astype(bool)]
+    counts = main["template"].value_counts(sort=False)
+    templates = list(counts.index)
+    labels = cluster_templates(templates, [int(n) for n in counts.to_numpy()])
+    main = main.assign(cluster=main["template"].map(dict(zip(templates, labels, strict=True))))
+    main = main.merge(runs[["trace_id", "model"]], on="trace_id", how="left")
+    names = _names(main)
+    specific = {label for label, (name, *_) in names.items() if _words(name) >= MIN_WORDS}
+    main = main[main["cluster"].isin(specific)]
+
+    candidates = []
+    for scope_kind in ("all", *[k for k in scope_kinds if k != "all"]):
+        for scope_value, scope_runs, scope_failures in _scopes(scope_kind, runs, main):
+            for label, rows in scope_failures.groupby("cluster"):
+                k, n = len(rows), len(scope_runs)
+                if k < min_support or rows["task_id"].nunique() < MIN_TASKS or n - k < 1:
+                    continue
+                p_value = float(scipy_stats.binomtest(k, n, FLOOR, alternative="greater").pvalue)
+                candidates.append((scope_kind, scope_value, int(label), rows, scope_runs, p_value))
+    if not candidates:
+        return []
+    q_values = bh_qvalues([c[-1] for c in candidates])
+    rules: dict[str, Rule] = {}
+    global_clusters = set()
+    for (kind, value, label, rows, scope_runs, p_value), q in sorted(
+        zip(candidates, q_values, strict=True), key=lambda c: c[0][0] != "all"
+    ):
+        if q > alpha or (kind != "all" and label in global_clusters):
+            continue  # a global rule about the same failure already reaches this scope
+        if kind == "all":
+            global_clusters.add(label)
+        rule = _rule(kind, value, names[label], rows, scope_runs, p_value, float(q), confidence)
+        rules[rule.id] = rule
+    return list(rules.values())
+
+
+def _words(template: str) -> int:
+    return len(_WORD.findall(_MASK.sub(" ", template)))
+
+
+def is_failure_rule(rule: Rule) -> bool:
+    return rule.feature.startswith(PREFIX)
+
+
+def _scopes(
+    scope_kind: str, runs: pd.DataFrame, main: pd.DataFrame
+) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    if scope_kind == "all":
+        return [("", runs, main)]
+    found = []
+    for value, scope_runs in runs.dropna(subset=[scope_kind]).groupby(scope_kind):
+        found.append((str(value)[:200], scope_runs, main[main[scope_kind] == value]))
+    return found
+
+
+def _names(main: pd.DataFrame) -> dict[int, tuple[str, str, str, list[str]]]:
+    """Per cluster: its name, its most common error kind, a key stable across learns, and
+    its member templates (kept with the rule, so that its runs can be found again)."""
+    names = {}
+    for label, rows in main.groupby("cluster"):
+        counts = rows["template"].value_counts()
+        members = [str(t) for t in counts.index]
+        name = cluster_name(members, [int(n) for n in counts.to_numpy()])
+        key = hashlib.sha256(members[0].encode()).hexdigest()[:10]
+        names[int(label)] = (name, str(rows["kind"].mode().iloc[0]), key, members[:MAX_MEMBERS])
+    return names
+
+
+def _rule(
+    scope_kind: str,
+    scope_value: str,
+    name: tuple[str, str, str, list[str]],
+    rows: pd.DataFrame,
+    scope_runs: pd.DataFrame,
+    p_value: float,
+    q_value: float,
+    confidence: float,
+) -> Rule:
+    template, error_kind, key, members = name
+    kind, text = _TEXTS.get(error_kind, _TEXTS["unknown"])
+    k, n = len(rows), len(scope_runs)
+    passed = int(scope_runs["passed"].astype(bool).sum())
+    low, high = wilson_interval(k, n, confidence)
+    feature = f"{PREFIX}{error_kind}:{key}"
+    return Rule(
+        id=rule_id(scope_kind, scope_value, kind, feature),
+        kind=kind,
+        scope_kind=scope_kind,
+        scope_value=scope_value,
+        feature=feature,
+        text=text.format(t=snippet(template)),
+        evidence=Evidence(
+            n_with=k,
+            pass_with=0,
+            n_without=n - k,
+            pass_without=passed,
+            difference=k / n,
+            ci_low=low,
+            ci_high=high,
+            p_value=p_value,
+            q_value=q_value,
+        ),
+        score=low,
+        merged_features=[f"template:{member}" for member in members],
+    )
+
+
+def snippet(template: str) -> str:
+    """A failure template fit to quote in guidance: masked parts as "…", plain characters
+    only, and short."""
+    cleaned = _MASKS.sub("…", template)
+    cleaned = " ".join(_UNSAFE.sub(" ", cleaned).split())
+    if len(cleaned) > SNIPPET_LIMIT:
+        cleaned = cleaned[: SNIPPET_LIMIT - 1].rstrip() + "…"
+    return cleaned or "an unnamed error"

@@ -1,0 +1,56 @@
+"""``engram failures`` and ``engram compare`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engram.synthetic import BASELINE_AGENT, MCP_AGENT, seed_pilot_records
+from tests.cli.conftest import Invoke
+
+
+def test_failures_lists_the_agents_failures_apart_from_the_environments(
+    invoke: Invoke, learned: Path
+) -> None:
+    text = invoke("failures").stdout
+    agent, _, environment = text.partition("not the agent's doing")
+    assert "the agent's failures" in agent and "tests_failed" in agent
+    assert "ModuleNotFoundError: No module named <STR>" in agent
+    assert "infrastructure" in environment and "Docker compose command failed" in environment
+    assert "Docker" not in agent
+
+
+def test_failures_json_and_selectors(invoke: Invoke, learned: Path) -> None:
+    everything = json.loads(invoke("failures", "--format", "json").stdout)
+    narrowed = json.loads(invoke("failures", "--category", "refactoring", "--format", "json").stdout)
+    same = json.loads(invoke("failures", "category=refactoring", "--format", "json").stdout)
+    assert narrowed == same
+    assert narrowed["selectors"] == {"category": "refactoring"}
+    assert 0 < narrowed["runs"] < everything["runs"]
+
+
+def test_failures_rejects_an_unknown_selector(invoke: Invoke, learned: Path) -> None:
+    result = invoke("failures", "colour=blue")
+    assert result.exit_code == 1
+    assert "unknown selector key 'colour'" in result.stderr
+
+
+def test_compare_on_the_seed_pilot(invoke: Invoke, tmp_path: Path) -> None:
+    for side, records in seed_pilot_records().items():
+        path = tmp_path / f"{side}.json"
+        path.write_text(json.dumps(records))
+        assert invoke("learn", str(path), "--tag", side).exit_code == 0
+    text = invoke("compare", "--baseline", f"agent={BASELINE_AGENT}",
+                  "--treatment", f"agent={MCP_AGENT}").stdout  # fmt: skip
+    assert "8/9 → 9/9 on the same 9 tasks: +11 points, not significant" in text
+    assert "sgt-002" in text and "fail → pass" in text
+    options = ["--treatment", "tag=mcp", "--by", "category", "--format", "json"]
+    data = json.loads(invoke("compare", "--baseline", "tag=baseline", *options).stdout)
+    assert data["excluded"][0]["reason"] == "infrastructure"
+    assert data["paired"]["p_value"] == 1.0 and data["significant"] is False
+    assert set(data["by"]) == {"cross_module_bug_fix"}
+
+
+def test_compare_needs_two_different_selections(invoke: Invoke, learned: Path) -> None:
+    result = invoke("compare", "--baseline", "tag=x", "--treatment", "tag=x")
+    assert result.exit_code == 1 and "same runs" in result.stderr
