@@ -353,7 +353,12 @@ def _needed(c: Comparison, paired: bool, p_base: float, p_treat: float, points: 
     if n is None:
         return ""
     direction = "gain" if points > 0 else "drop"
-    return f"; about {n:,} {unit} would be needed to detect a {abs(points)}-point {direction} with {POWER:.0%} power"
+    size = abs(points)
+    article = "an" if size in (11, 18) or str(size).startswith("8") else "a"
+    return (
+        f"; about {n:,} {unit} would be needed to detect {article} {size}-point {direction}"
+        f" with {POWER:.0%} power"
+    )
 
 
 # ------------------------------------------------------------------------------ helpers

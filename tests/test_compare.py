@@ -45,7 +45,7 @@ def test_the_seed_pilot_is_not_significant_and_the_tls_error_is_infrastructure(p
     verdict = result["verdict"]
     assert verdict.startswith("8/9 → 9/9 on the same 9 tasks: +11 points, not significant")
     assert "exact McNemar p = 1" in verdict and "sgt-005 (baseline: infrastructure)" in verdict
-    assert "paired tasks would be needed to detect a 11-point gain with 80% power" in verdict
+    assert "paired tasks would be needed to detect an 11-point gain with 80% power" in verdict
     outcomes = {row["task_id"]: row["outcome"] for row in result["tasks"]}
     assert outcomes["sgt-002"] == "fail → pass"
     assert outcomes["sgt-005"] == "error on baseline: left out"

@@ -800,7 +800,7 @@ FAIL
             "import",
             "other.go:4:2: no required module provides package github.com/x/y; to add it:",
         ),
-        (None, "compile", "FAIL\texample.com/third [build failed]".replace("\t", " ")),
+        (None, "compile", "FAIL example.com/third [build failed]"),
     ]
 
 
