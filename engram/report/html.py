@@ -194,6 +194,7 @@ def write_report(
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temporary, 0o644)  # a report is for sharing, unlike mkstemp's private default
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -406,16 +407,8 @@ def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
-    parts = ['<section id="playbook"><h2>Playbook</h2>']
-    if not rules:
-        parts.append('<p class="empty">There are no active or pinned rules.</p></section>')
-        return "".join(parts)
-    counts = {status: sum(r.status == status for r in rules) for status in ("active", "pinned")}
-    parts.append(
-        f"<p>{counts['active']} active and {counts['pinned']} pinned rules, learned from every "
-        "run in the store (not only the selected ones).</p>"
-    )
+def _behaviour_rules(page: _Page, rules: Sequence[Rule]) -> str:
+    parts: list[str] = []
     shown = list(rules[:RULE_CHART_ROWS])
     svg = charts.effect_chart(
         "chart-rule-effects",
@@ -457,6 +450,42 @@ def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
             numeric={4, 5, 6, 7, 8},
         )
     )
+    return "".join(parts)
+
+
+def _failure_rules(rules: Sequence[Rule]) -> str:
+    """Rules about recurring failures: their evidence is a share of runs, not a difference."""
+    rows = [
+        [
+            rule.status, rule.kind, rule.scope_label, rule.text,
+            f"{rule.evidence.n_with:,} of {rule.evidence.runs:,}",
+            f"{_pct(rule.evidence.difference)} [{_pct(rule.evidence.ci_low)},"
+            f" {_pct(rule.evidence.ci_high)}]",
+            f"{rule.evidence.q_value:.2g}",
+        ]
+        for rule in rules
+    ]  # fmt: skip
+    headers = ["Status", "Kind", "Scope", "Rule", "Runs ended so", "Share [95% interval]",
+               "q-value"]  # fmt: skip
+    return "<h3>Recurring failures</h3>" + _table("failure-rules", headers, rows, numeric={4, 5, 6})
+
+
+def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
+    parts = ['<section id="playbook"><h2>Playbook</h2>']
+    if not rules:
+        parts.append('<p class="empty">There are no active or pinned rules.</p></section>')
+        return "".join(parts)
+    counts = {status: sum(r.status == status for r in rules) for status in ("active", "pinned")}
+    parts.append(
+        f"<p>{counts['active']} active and {counts['pinned']} pinned rules, learned from every "
+        "run in the store (not only the selected ones).</p>"
+    )
+    failures = [r for r in rules if r.is_failure]
+    rules = [r for r in rules if not r.is_failure]
+    if rules:
+        parts.append(_behaviour_rules(page, rules))
+    if failures:
+        parts.append(_failure_rules(failures))
     parts.append("</section>")
     return "".join(parts)
 

@@ -229,11 +229,25 @@ def test_the_playbook_lists_the_rules_with_their_evidence(store: Store, report: 
     rules = store.rules()
     assert len(rules) >= 2
     rows = Page(report).rows("rules")
-    assert [row[3] for row in rows] == [rule.text for rule in rules]
+    assert [row[3] for row in rows] == [rule.text for rule in rules if not rule.is_failure]
     evil = next(row for row in rows if row[3] == EVIL_RULE)
     assert evil[:3] == ["active", "do", "all runs"]
     assert evil[4:] == ["15/20 (75.0%)", "10/30 (33.3%)", "50", "+41.7 [+15.0, +60.0]", "0.02"]
     assert escape(EVIL_RULE) in report
+
+
+def test_failure_rules_show_the_share_of_runs_they_ended(store: Store) -> None:
+    evidence = Evidence(44, 0, 489, 293, 44 / 533, 0.061, 0.11, 0.0009, 0.0075)
+    feature = "failure:import:0123456789"
+    rule = Rule(rule_id("all", "", "avoid", feature), "avoid", "all", "", feature,
+                "Check that every import resolves before finishing.", evidence, score=0.061,
+                merged_features=["template:ModuleNotFoundError: No module named <STR>"])  # fmt: skip
+    store.save_rules([rule], scope_kinds=["all"], learn_id=None)
+    page = Page(build_report(store, now=NOW))
+    assert rule.text not in [row[3] for row in page.rows("rules")]
+    (row,) = [row for row in page.rows("failure-rules") if row[3] == rule.text]
+    assert row == ["active", "avoid", "all runs", rule.text, "44 of 533", "8.3% [6.1%, 11.0%]",
+                   "0.0075"]  # fmt: skip
 
 
 def test_text_from_traces_is_escaped(store: Store, report: str) -> None:
