@@ -268,7 +268,7 @@ class Store:
             found = conn.execute(
                 select(TraceRow.trace_id, TraceRow.id).where(TraceRow.trace_id.in_(chunk))
             )
-            pks = {**pks, **dict(found.tuples())}
+            pks = {**pks, **{trace_id: pk for trace_id, pk in found}}
         rows = [
             {"trace_pk": pks[trace.trace_id], "tag": tag[:100]}
             for trace in traces

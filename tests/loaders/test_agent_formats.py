@@ -308,6 +308,9 @@ def test_execution_records_in_both_spellings(tmp_path: Path) -> None:
     assert "F401 unused import" in row.steps[0].output
     assert (row.outcome.status, row.task.id, row.task.category) == ("fail", "bd-7", "lint")
     assert {"cmd:ruff", "cmd:pytest"} <= features(row)
+    assert [(f.source, f.kind, f.message) for f in row.failures] == [
+        ("tool", "lint", "ruff: F401 unused import")
+    ]
     capture = {"beadId": "bd-8", "taskDescription": "Add tests", "outcome": "success",
                "executions": [{"runner": "go", "command": "go test ./...", "status": "pass"}],
                "discoveredIssues": []}  # fmt: skip

@@ -138,3 +138,34 @@ def test_a_multi_step_trial_is_one_run_judged_by_its_last_step(tmp_path: Path) -
     (trace,), problems = read(trial)
     assert problems == []
     assert trace.outcome.reward == 1.0 and len(trace.steps) == 4
+
+
+PYTEST_OUTPUT = (
+    "=========================== short test summary info ============================\n"
+    "FAILED tests/test_cache.py::test_expiry - AssertionError: expected 3 entries, got 4\n"
+    "ERROR tests/test_store.py - ModuleNotFoundError: No module named 'cache.store'\n"
+    "========================= 1 failed, 1 error in 0.31s ==========================\n"
+)
+
+
+def test_the_verifiers_test_output_names_what_failed(tmp_path: Path) -> None:
+    trial = trial_folder(tmp_path, reward=0.0)
+    (trial / "verifier" / "test-stdout.txt").write_text(PYTEST_OUTPUT)
+    (trace,), problems = read(trial)
+    assert problems == []
+    assert [(f.source, f.test, f.kind) for f in trace.failures] == [
+        ("test", "tests/test_cache.py::test_expiry", "assertion"),
+        ("test", None, "import"),
+    ]
+    record = {**aggregated_record(reward=0.0, status="fail"), "test_output": PYTEST_OUTPUT}
+    same = aggregated_trace(Record("record 1", record, {}))
+    assert same.failures == trace.failures
+
+
+def test_a_broken_trial_leads_with_its_exception(tmp_path: Path) -> None:
+    trial = trial_folder(tmp_path, reward=None,
+                         exception=("RuntimeError", "Docker compose command failed"))  # fmt: skip
+    (trial / "verifier" / "test-stdout.txt").write_text(PYTEST_OUTPUT)
+    (trace,), _ = read(trial)
+    assert trace.outcome.failure_class == "infrastructure"
+    assert trace.failures[0].message == "RuntimeError: Docker compose command failed"

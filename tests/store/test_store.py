@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
+import engram
 from engram.errors import RuleNotFoundError
 from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL, Store, open_store
@@ -172,3 +174,21 @@ def test_the_quick_read_path_agrees_with_the_store(store: Store) -> None:
     assert [r.as_dict() for r in rules] == [r.as_dict() for r in store.rules(scopes=scopes)]
     assert [r.first_seen for r in rules] == [r.first_seen for r in store.rules(scopes=scopes)]
     assert traces == store.count_traces(category="docs") == 3
+
+
+def test_tags_label_runs_for_selectors_even_when_learned_again(tmp_path: Path) -> None:
+    from engram.synthetic import default_scenario, write_corpus
+
+    corpus = tmp_path / "runs" / "traces.json"
+    write_corpus(default_scenario(runs=40, seed=2), corpus)
+    engram.learn([corpus])
+    with open_store() as store:
+        assert store.count_traces(tag="first") == 0
+        assert store.count_traces(file="traces.json") == store.count_traces(file=str(corpus)) == 40
+        assert store.count_traces(file="runs/traces.json") == 40
+        assert store.count_traces(file="aces.json") == 0  # a path's last parts, not any suffix
+    summary = engram.learn([corpus], tags=["first", "again"])
+    assert summary.traces_known == 40
+    with open_store() as store:
+        assert store.count_traces(tag="first") == store.count_traces(tag="again") == 40
+        assert len(store.run_frame({"tag": "first", "category": "refactoring"})) == 10
