@@ -689,3 +689,30 @@ def test_sample_sizes_are_positive_or_none(p_baseline: float, p_treatment: float
         assert paired is None and unpaired is None
     assert paired is None or paired >= 1
     assert unpaired is None or unpaired >= 1
+
+
+def test_the_median_difference_interval_agrees_with_the_bootstrap_on_large_samples() -> None:
+    from engram.mining.stats import median_difference_interval
+
+    rng = np.random.default_rng(4)
+    a = rng.lognormal(8.0, 0.6, 3_000)
+    b = rng.lognormal(8.1, 0.6, 2_500)
+    low, high = median_difference_interval(a, b)
+    boot_low, boot_high = bootstrap_interval(a, b, statistic="median")
+    width = boot_high - boot_low
+    assert abs(low - boot_low) < 0.2 * width and abs(high - boot_high) < 0.2 * width
+    true_gap = np.exp(8.1) - np.exp(8.0)
+    assert low < true_gap < high
+    assert median_difference_interval([1.0], [2.0, 3.0]) is None
+
+
+def test_the_median_difference_interval_covers_at_its_level() -> None:
+    from engram.mining.stats import median_difference_interval
+
+    rng = np.random.default_rng(5)
+    covered = 0
+    for _ in range(400):
+        a, b = rng.exponential(1.0, 300), rng.exponential(1.0, 300) + 0.5
+        low, high = median_difference_interval(a, b)
+        covered += low < 0.5 < high
+    assert 0.92 <= covered / 400 <= 0.98
