@@ -17,9 +17,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from engram.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
+from bench_learn import peak_rss_mb
 
-from bench_learn import peak_rss_mb  # noqa: E402 - benchmarks run as scripts, side by side
+from engram.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
 
 COMMANDS = {
     "learn": ["learn", "{corpus}", "-q", "--json"],
