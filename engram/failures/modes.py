@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 #: Runs that ended in an error not of the agent's making (not measurements) are the
 #: environment's; failed runs that were measured are the agent's.
 SIDES = ("agent", "environment")
+SILENT = "none"  # the source of the stand-in failure of a run that reported none
 EXAMPLES = 5
 
 
@@ -78,8 +79,31 @@ def failure_modes(store: Store, selectors: dict[str, str] | None = None) -> Fail
     failed = runs[~runs["passed"].astype(bool)]
     modes = FailureModes(selectors, runs=len(runs), failed=len(failed))
     modes.classes = _classes(failed, len(runs))
-    modes.clusters = cluster_failures(store.failure_frame(selectors), len(runs))
+    failures = store.failure_frame(selectors)
+    modes.clusters = cluster_failures(_with_silent_runs(failures, failed), len(runs))
     return modes
+
+
+def _with_silent_runs(failures: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
+    """The failures, plus a row for each failed run that reported none, so that every run
+    that did not pass is in exactly one cluster (its class's "no error message" one)."""
+    import pandas as pd
+
+    reported = set(failures.loc[failures["position"] == 0, "trace_id"])
+    silent = failed[~failed["trace_id"].isin(reported)]
+    if silent.empty:
+        return failures
+    classes = silent["failure_class"].fillna("unknown")
+    rows = silent[["trace_id", "run_id", "task_id", "category", "agent", "status"]].assign(
+        failure_class=classes,
+        position=0,
+        source=SILENT,
+        test=None,
+        kind="unknown",
+        message="",
+        template="(no error message: " + classes + ")",
+    )
+    return pd.concat([failures, rows[failures.columns]], ignore_index=True)
 
 
 def side_of(status: str) -> str:
@@ -95,8 +119,11 @@ def cluster_failures(failures: pd.DataFrame, total_runs: int) -> list[FailureClu
         if rows.empty:
             continue
         counts = rows["template"].value_counts(sort=False)
-        templates, weights = list(counts.index), [int(n) for n in counts.to_numpy()]
+        spoken = rows.loc[rows["source"] != SILENT, "template"].value_counts(sort=False)
+        templates, weights = list(spoken.index), [int(n) for n in spoken.to_numpy()]
         labels = dict(zip(templates, cluster_templates(templates, weights), strict=True))
+        for template in rows.loc[rows["source"] == SILENT, "template"].unique():
+            labels[template] = len(labels) + 1_000_000  # never clustered with messages
         tests = _tests_by_run(failures, rows)
         for _, members in rows.groupby(rows["template"].map(labels), sort=False):
             clusters.append(_cluster(side, members, counts, tests, total_runs))

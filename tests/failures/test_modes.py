@@ -87,3 +87,22 @@ def test_json_lists_every_run_of_a_cluster(corpus: Path) -> None:
     for cluster in data["clusters"]:
         assert len(cluster["trace_ids"]) == cluster["runs"] == len(cluster["run_ids"])
         assert cluster["examples"] == cluster["trace_ids"][:5]
+
+
+def test_a_failed_run_that_reported_nothing_has_a_cluster_of_its_class(tmp_path: Path) -> None:
+    runs = [
+        {"task_id": f"quiet-{n}", "task_instruction": "Category: docs", "status": "fail",
+         "test_reward": 0.0, "code_changes": "diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-x\n+y\n"}
+        for n in range(3)
+    ] + [{"task_id": "loud", "task_instruction": "Category: docs", "status": "fail",
+          "test_reward": 0.0, "test_output": "FAILED tests/test_a.py::test_x - AssertionError: no"}]  # fmt: skip
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps(runs))
+    engram.learn([path])
+    with open_store() as store:
+        modes = failure_modes(store)
+    names = {c.template: sorted(r for r in c.run_ids if r) for c in modes.clusters}
+    assert names == {
+        "(no error message: tests_failed)": ["quiet-0", "quiet-1", "quiet-2"],
+        "AssertionError: no": ["loud"],
+    }
