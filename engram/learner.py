@@ -115,6 +115,10 @@ def learn(
         current = not summary.traces_new and _rules_current(store, settings)
         if not current:
             _mine_and_save(store, settings, learn_id, summary)
+            if summary.mined:
+                from engram.feedback import update_efficacy
+
+                summary.rules_retired += update_efficacy(store, learn_id)
         summary.rules_active = len(store.rules())
         if not (current or summary.mined):
             status = "raced"  # others kept adding runs; the last of them mines

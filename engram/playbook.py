@@ -41,7 +41,7 @@ def suggest(
     limit: int | None = None,
 ) -> Playbook:
     """Rules for a task category (and, if given, agent or model), plus the global rules that
-    hold there; pinned rules first, then by score."""
+    hold there; pinned rules first, then people's own, then by score."""
     scopes = [("all", "")]
     selectors: dict[str, str] = {}
     for kind, value in (("category", category), ("agent", agent), ("model", model)):
@@ -55,7 +55,7 @@ def suggest(
         if not (rule.scope_kind == "all" and category and category in rule.exceptions)
     ]
     rules = _one_per_feature(rules)
-    rules.sort(key=lambda r: (r.status != "pinned", -r.score, r.id))
+    rules.sort(key=lambda r: (r.status != "pinned", r.origin != "human", -r.score, r.id))
     return Playbook(
         rules=rules[:limit] if limit else rules,
         traces=traces,

@@ -59,6 +59,46 @@ class Evidence:
 
 
 @dataclass(slots=True)
+class Feedback:
+    """What happened to runs whose instructions carried the rule (infrastructure errors do
+    not count), and its efficacy: comparable runs (same category and agent) given the rule
+    against those not given it."""
+
+    helpful: int = 0  # given it, and passed
+    harmful: int = 0  # given it, and failed
+    neutral: int = 0  # given it, and earned partial credit
+    given_runs: int | None = None
+    given_passed: int | None = None
+    others_runs: int | None = None
+    others_passed: int | None = None
+    efficacy: float | None = None  # pass-rate difference, given minus not given
+    efficacy_low: float | None = None
+    efficacy_high: float | None = None
+
+    @property
+    def measured(self) -> bool:
+        return self.efficacy is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "helpful": self.helpful, "harmful": self.harmful, "neutral": self.neutral,
+        }  # fmt: skip
+        if self.measured:
+            data["efficacy"] = {
+                "given": {"runs": self.given_runs, "passed": self.given_passed},
+                "not_given": {"runs": self.others_runs, "passed": self.others_passed},
+                "difference": _round(self.efficacy),
+                "ci_low": _round(self.efficacy_low),
+                "ci_high": _round(self.efficacy_high),
+            }
+        return data
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@dataclass(slots=True)
 class Rule:
     id: str
     kind: str
@@ -75,6 +115,9 @@ class Rule:
     status_by: str = "engram"
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    origin: str = "learned"  # or "human": written by a person (engram patterns add)
+    text_by: str = "engram"  # "human" once a person edited the text
+    feedback: Feedback = field(default_factory=Feedback)
 
     @property
     def scope(self) -> dict[str, str]:
@@ -94,7 +137,12 @@ class Rule:
             "evidence": self.evidence.as_dict(),
             "score": round(self.score, 4),
             "status": self.status,
+            "origin": self.origin,
         }
+        if self.text_by != "engram":
+            data["text_by"] = self.text_by
+        if self.feedback.helpful or self.feedback.harmful or self.feedback.neutral:
+            data["feedback"] = self.feedback.as_dict()
         if self.is_failure:
             data["templates"] = [f.removeprefix("template:") for f in self.merged_features]
         elif self.merged_features:

@@ -450,7 +450,7 @@ def seed_pilot_records() -> dict[str, list[dict[str, Any]]]:
             task = f"sgt-{number:03d}"
             instruction = (
                 f"# Pilot task {number}\n\nRepository: pytorch\nDifficulty: MEDIUM\n"
-                "Category: cross_module_bug_fix\n\n## Task\nAll tests pass: run \"make test\".\n"
+                'Category: cross_module_bug_fix\n\n## Task\nAll tests pass: run "make test".\n'
             )
             record: dict[str, Any] = {
                 "task_id": f"{task}__{side[:3]}{number:04d}",

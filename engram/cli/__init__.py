@@ -41,6 +41,7 @@ def _register() -> None:
         inject,
         learn,
         patterns,
+        playbook,
         report,
         stats,
         suggest,
@@ -55,6 +56,7 @@ def _register() -> None:
     app.command("report")(report.report_command)
     app.command("aggregate")(aggregate.aggregate_command)
     app.add_typer(patterns.app, name="patterns")
+    app.add_typer(playbook.app, name="playbook")
 
 
 _register()

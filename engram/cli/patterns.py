@@ -87,11 +87,32 @@ def show_command(
         f"status    {rule.status}" + (f" ({rule.status_reason})" if rule.status_reason else "")
     )
     typer.echo(f"seen      {rule.first_seen:%Y-%m-%d %H:%M} … {rule.last_seen:%Y-%m-%d %H:%M}")
-    if rule.is_failure:
+    if rule.origin == "human":
+        typer.echo("\nwritten by a person")
+    elif rule.is_failure:
         _show_failure_evidence(rule)
     else:
         _show_evidence(rule)
+    _show_feedback(rule)
     _show_runs(runs, "runs that ended so" if rule.is_failure else "runs with the feature")
+
+
+def _show_feedback(rule: Rule) -> None:
+    f = rule.feedback
+    given = f.helpful + f.harmful + f.neutral
+    if not given:
+        return
+    typer.echo(f"\nfeedback  given to {given:,} measured runs: {f.helpful:,} passed,"
+               f" {f.harmful:,} failed, {f.neutral:,} partial")  # fmt: skip
+    if f.measured:
+        typer.echo(
+            f"efficacy  {100 * (f.efficacy or 0):+.0f} points"
+            f" [{100 * (f.efficacy_low or 0):+.0f}, {100 * (f.efficacy_high or 0):+.0f}]:"
+            f" {f.given_passed}/{f.given_runs} passed given it,"
+            f" {f.others_passed}/{f.others_runs} of comparable runs not given it"
+        )
+    else:
+        typer.echo("efficacy  not yet measured (too few runs given it, or none to compare)")
 
 
 def _show_failure_evidence(rule: Rule) -> None:
@@ -136,3 +157,76 @@ def _show_runs(runs: dict[str, Any], title: str) -> None:
             f"  ({runs['excluded_errors_with_feature']} more ended in errors not of the"
             " agent's making and are left out)"
         )
+
+
+def _changed(rule: Rule, what: str) -> None:
+    reason = f" ({rule.status_reason})" if rule.status_reason else ""
+    typer.echo(f"{rule.id} {what}: {rule.status}{reason}", err=True)
+    typer.echo(rule_line(rule))
+
+
+@app.command("pin")
+def pin_command(
+    rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
+    reason: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+) -> None:
+    """Keep a rule in the playbook whatever later runs say."""
+    from engram.curation import pin
+    from engram.store import open_store
+
+    with open_store() as store:
+        _changed(pin(store, rule_id, reason), "pinned")
+
+
+@app.command("retire")
+def retire_command(
+    rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
+    reason: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+) -> None:
+    """Take a rule out of the playbook; later learns do not bring it back."""
+    from engram.curation import retire
+    from engram.store import open_store
+
+    with open_store() as store:
+        _changed(retire(store, rule_id, reason), "retired")
+
+
+@app.command("restore")
+def restore_command(
+    rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
+) -> None:
+    """Put a pinned or retired rule back under the evidence's judgment."""
+    from engram.curation import restore
+    from engram.store import open_store
+
+    with open_store() as store:
+        _changed(restore(store, rule_id), "restored")
+
+
+@app.command("edit")
+def edit_command(
+    rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
+    text: Annotated[str, typer.Option("--text", help="The rule's new wording.")],
+) -> None:
+    """Reword a rule; later learns keep the wording and update its evidence."""
+    from engram.curation import edit
+    from engram.store import open_store
+
+    with open_store() as store:
+        _changed(edit(store, rule_id, text), "edited")
+
+
+@app.command("add")
+def add_command(
+    text: Annotated[str, typer.Argument(help="What the agent should do or avoid.")],
+    category: Annotated[
+        str | None, typer.Option(help="The task category it is for (default: all runs).")
+    ] = None,
+    kind: Annotated[str, typer.Option(help="do, avoid or note.")] = "do",
+) -> None:
+    """Write a rule of your own; it is kept, and counted by feedback like the rest."""
+    from engram.curation import add
+    from engram.store import open_store
+
+    with open_store() as store:
+        _changed(add(store, text, kind, category), "added")

@@ -23,6 +23,9 @@ def estimate_tokens(text: str) -> int:
 
 def rule_line(rule: Rule) -> str:
     evidence = rule.evidence
+    if rule.origin == "human":
+        given = evidence_of_use(rule)
+        return f"- {rule.kind.upper()}: {rule.text} (written by a person{given})"
     if rule.feature.startswith("failure:"):  # a recurring failure: how often it happened
         share = round(100 * evidence.difference)
         return (
@@ -35,6 +38,13 @@ def rule_line(rule: Rule) -> str:
         f"- {rule.kind.upper()}: {rule.text} ({with_rate}% pass with it, {without_rate}%"
         f" without; {evidence.runs:,} runs)"
     )
+
+
+def evidence_of_use(rule: Rule) -> str:
+    """``; given to 12 runs, 9 passed`` once a rule has been injected into measured runs."""
+    f = rule.feedback
+    runs = f.helpful + f.harmful + f.neutral
+    return f"; given to {runs:,} runs, {f.helpful:,} passed" if runs else ""
 
 
 def heading(playbook: Playbook) -> str:

@@ -241,5 +241,31 @@ class RuleRow(Base):
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     first_learn_id: Mapped[int | None] = mapped_column(ForeignKey("learns.id"))
     last_learn_id: Mapped[int | None] = mapped_column(ForeignKey("learns.id"))
+    origin: Mapped[str] = mapped_column(String(10), default="learned", server_default="learned")
+    text_by: Mapped[str] = mapped_column(String(10), default="engram", server_default="engram")
+    # Feedback from runs whose instructions carried the rule: passed, failed, partial credit.
+    helpful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    harmful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    neutral: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Efficacy: comparable runs (same category and agent) given the rule against those not.
+    given_runs: Mapped[int | None] = mapped_column(Integer)
+    given_passed: Mapped[int | None] = mapped_column(Integer)
+    others_runs: Mapped[int | None] = mapped_column(Integer)
+    others_passed: Mapped[int | None] = mapped_column(Integer)
+    efficacy: Mapped[float | None] = mapped_column(Float)
+    efficacy_low: Mapped[float | None] = mapped_column(Float)
+    efficacy_high: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (Index("ix_rules_scope", "scope_kind", "scope_value", "status"),)
+
+
+class PlaybookVersion(Base):
+    """The playbook as it stood after a learn or a person's change: every rule's state."""
+
+    __tablename__ = "playbook_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    learn_id: Mapped[int | None] = mapped_column(ForeignKey("learns.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    rules: Mapped[list[Any]] = mapped_column(default=list)

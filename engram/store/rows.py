@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from engram.rules import Evidence, Rule
+from engram.rules import Evidence, Feedback, Rule
 
 
 def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
@@ -40,6 +40,9 @@ def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
         status_by=row["status_by"],
         first_seen=_datetime(row["first_seen"]),
         last_seen=_datetime(row["last_seen"]),
+        origin=row["origin"],
+        text_by=row["text_by"],
+        feedback=Feedback(**{name: row[name] for name in Feedback.__dataclass_fields__}),
     )
 
 

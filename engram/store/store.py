@@ -31,6 +31,7 @@ from engram.store.models import (
     Feature,
     FeatureCount,
     Learn,
+    PlaybookVersion,
     RuleRow,
     TraceFailure,
     TraceFeature,
@@ -215,6 +216,7 @@ class Store:
                 self._add_failures(conn, [(pks[t], by_id[t][0]) for t in pks])
                 self._add_tags(conn, pks, [trace for trace, _ in by_id.values() if trace.tags])
                 self._add_counts(conn, [by_id[trace_id] for _, trace_id in inserted])
+                self.record_feedback(conn, [by_id[trace_id][0] for _, trace_id in inserted])
         except BaseException:
             self._feature_ids = known_ids  # ids written in the rolled-back transaction are gone
             raise
@@ -416,6 +418,8 @@ class Store:
             for rule_id, rule in mined_by_id.items():
                 values = _rule_values(rule)
                 old = existing.get(rule_id)
+                if old is not None and old.text_by != "engram":
+                    del values["text"]  # a person's edit stands
                 if old is None:
                     conn.execute(
                         insert(RuleRow).values(
@@ -443,6 +447,8 @@ class Store:
             for rule_id, old in existing.items():
                 if rule_id in mined_by_id or old.status != "active" or old.status_by != "engram":
                     continue
+                if old.origin != "learned":  # written by a person: no evidence to fade
+                    continue
                 conn.execute(
                     update(RuleRow)
                     .where(RuleRow.id == rule_id)
@@ -453,7 +459,142 @@ class Store:
                     )
                 )
                 changes.retired += 1
+            self._snapshot(conn, f"learn {learn_id}" if learn_id else "mining", learn_id)
         return changes
+
+    # ----------------------------------------------------------------------------- curation
+
+    def set_status(self, rule_id: str, status: str, reason: str | None, by: str) -> Rule:
+        """Pin, retire or restore a rule; ``by`` is "human" (a later learn leaves it be),
+        "engram" (evidence decides again) or "feedback" (retired for hurting runs)."""
+        rule = self.rule(rule_id)
+        verb = {"pinned": "pin", "retired": "retire", "active": "restore"}[status]
+        self._change_rule(rule.id, f"{verb} {rule.id}", status=status, status_reason=reason,
+                          status_by=by)  # fmt: skip
+        return self.rule(rule.id)
+
+    def edit_text(self, rule_id: str, text: str) -> Rule:
+        rule = self.rule(rule_id)
+        self._change_rule(rule.id, f"edit {rule.id}", text=text, text_by="human")
+        return self.rule(rule.id)
+
+    def add_rule(self, rule: Rule) -> Rule:
+        """Store a rule a person wrote (kept whatever the evidence says)."""
+        with write_transaction(self.engine) as conn:
+            if conn.execute(select(RuleRow.id).where(RuleRow.id == rule.id)).first():
+                raise StoreError(f"rule {rule.id} already exists", hint="engram patterns edit")
+            now = utcnow()
+            conn.execute(
+                insert(RuleRow).values(
+                    id=rule.id, status=rule.status, status_by=rule.status_by, origin="human",
+                    text_by="human", first_seen=now, last_seen=now, **_rule_values(rule),
+                )
+            )  # fmt: skip
+            self._snapshot(conn, f"add {rule.id}", None)
+        return self.rule(rule.id)
+
+    def _change_rule(self, rule_id: str, reason: str, **values: Any) -> None:
+        with write_transaction(self.engine) as conn:
+            conn.execute(update(RuleRow).where(RuleRow.id == rule_id).values(**values))
+            self._snapshot(conn, reason, None)
+
+    # ----------------------------------------------------------------------------- feedback
+
+    def record_feedback(self, conn: Connection, runs: Iterable[Trace]) -> None:
+        """Count, for each rule a run was given, whether that run passed, failed or earned
+        partial credit (runs that are not measurements count as neither)."""
+        counts: dict[str, Counter[str]] = {}
+        for trace in runs:
+            if not (trace.injected_rules and trace.outcome.valid):
+                continue
+            column = {"pass": "helpful", "fail": "harmful"}.get(trace.outcome.status, "neutral")
+            for rule_id in trace.injected_rules:
+                counts.setdefault(rule_id, Counter())[column] += 1
+        for rule_id, added in sorted(counts.items()):
+            conn.execute(
+                update(RuleRow)
+                .where(RuleRow.id == rule_id)
+                .values({getattr(RuleRow, k): getattr(RuleRow, k) + n for k, n in added.items()})
+            )
+
+    def injected_runs(self) -> list[tuple[str | None, str | None, bool, list[str]]]:
+        """Valid runs that were given rules: (category, agent, passed, rule ids)."""
+        query = select(TraceRow.category, TraceRow.agent, TraceRow.passed, TraceRow.injected_rules)
+        query = query.where(TraceRow.valid.is_(True), TraceRow.injected_rules.is_not(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(c, a, bool(p), list(ids)) for c, a, p, ids in rows if ids]
+
+    def stratum_totals(self) -> dict[tuple[str | None, str | None], tuple[int, int]]:
+        """Valid runs and passes per (category, agent)."""
+        query = (
+            select(
+                TraceRow.category,
+                TraceRow.agent,
+                func.count(),
+                func.sum(case((TraceRow.passed.is_(True), 1), else_=0)),
+            )
+            .where(TraceRow.valid.is_(True))
+            .group_by(TraceRow.category, TraceRow.agent)
+        )
+        with self.engine.connect() as conn:
+            return {(c, a): (int(n), int(p or 0)) for c, a, n, p in conn.execute(query)}
+
+    def save_efficacy(self, values: dict[str, dict[str, Any]], learn_id: int | None) -> int:
+        """Write rules' efficacy; retire (by "feedback") the active ones whose injection is
+        shown to hurt (its interval entirely below zero). Returns how many were retired."""
+        retired = 0
+        with write_transaction(self.engine) as conn:
+            for rule_id, row in sorted(values.items()):
+                conn.execute(update(RuleRow).where(RuleRow.id == rule_id).values(**row))
+            harmful = conn.execute(
+                select(RuleRow.id, RuleRow.efficacy, RuleRow.efficacy_high).where(
+                    RuleRow.status == "active", RuleRow.status_by != "human",
+                    RuleRow.efficacy_high < 0,
+                )
+            ).all()  # fmt: skip
+            for rule_id, effect, _ in harmful:
+                reason = f"its injection hurt: {100 * (effect or 0.0):+.0f} points when given"
+                conn.execute(
+                    update(RuleRow)
+                    .where(RuleRow.id == rule_id)
+                    .values(status="retired", status_by="feedback", status_reason=reason)
+                )
+                retired += 1
+            if retired:
+                self._snapshot(conn, f"feedback after learn {learn_id}", learn_id)
+        return retired
+
+    # ----------------------------------------------------------------------------- versions
+
+    def _snapshot(self, conn: Connection, reason: str, learn_id: int | None) -> None:
+        """Record the playbook as it now stands (every rule's text, status and score)."""
+        rows = conn.execute(
+            select(
+                RuleRow.id, RuleRow.kind, RuleRow.scope_kind, RuleRow.scope_value,
+                RuleRow.feature, RuleRow.text, RuleRow.status, RuleRow.score,
+            ).order_by(RuleRow.id)
+        ).all()  # fmt: skip
+        rules = [
+            {"id": r[0], "kind": r[1], "scope": f"{r[2]}={r[3]}" if r[3] else r[2],
+             "feature": r[4], "text": r[5], "status": r[6], "score": round(r[7], 4)}
+            for r in rows
+        ]  # fmt: skip
+        conn.execute(
+            insert(PlaybookVersion).values(
+                reason=reason[:200], learn_id=learn_id, rules=rules, created_at=utcnow()
+            )
+        )
+
+    def playbook_versions(self) -> list[dict[str, Any]]:
+        """Every version, oldest first: id, when, why, and its rules."""
+        query = select(PlaybookVersion).order_by(PlaybookVersion.id)
+        with self.engine.connect() as conn:
+            return [
+                {"version": row.id, "created_at": row.created_at, "reason": row.reason,
+                 "learn_id": row.learn_id, "rules": list(row.rules)}
+                for row in conn.execute(query)
+            ]  # fmt: skip
 
     def rules(
         self,

@@ -22,7 +22,9 @@ def test_failures_lists_the_agents_failures_apart_from_the_environments(
 
 def test_failures_json_and_selectors(invoke: Invoke, learned: Path) -> None:
     everything = json.loads(invoke("failures", "--format", "json").stdout)
-    narrowed = json.loads(invoke("failures", "--category", "refactoring", "--format", "json").stdout)
+    narrowed = json.loads(
+        invoke("failures", "--category", "refactoring", "--format", "json").stdout
+    )
     same = json.loads(invoke("failures", "category=refactoring", "--format", "json").stdout)
     assert narrowed == same
     assert narrowed["selectors"] == {"category": "refactoring"}

@@ -30,9 +30,7 @@ def test_labels_follow_first_appearance() -> None:
 
 
 def test_the_name_shows_varying_words_as_a_wildcard() -> None:
-    name = cluster_name(
-        ["<PATH>: undefined: CacheToken", "<PATH>: undefined: OrderIndex"], [5, 2]
-    )
+    name = cluster_name(["<PATH>: undefined: CacheToken", "<PATH>: undefined: OrderIndex"], [5, 2])
     assert name == "<PATH>: undefined: <*>"
 
 
@@ -40,6 +38,10 @@ def test_rare_templates_beyond_the_cap_join_their_nearest_cluster(monkeypatch) -
     import engram.failures.clusters as clusters
 
     monkeypatch.setattr(clusters, "MAX_CLUSTERED", 2)
-    templates = ["alpha beta gamma failed <NUM>", "zeta eta theta crashed", "alpha beta gamma failed"]
+    templates = [
+        "alpha beta gamma failed <NUM>",
+        "zeta eta theta crashed",
+        "alpha beta gamma failed",
+    ]
     labels = clusters.cluster_templates(templates, [10, 8, 1])
     assert labels[2] == labels[0] != labels[1]

@@ -43,7 +43,9 @@ def test_a_passed_run_reports_no_failures() -> None:
 
 
 def test_an_error_run_leads_with_its_own_error() -> None:
-    outcome = Outcome("error", None, "infrastructure", "RuntimeError", "Docker compose command failed")
+    outcome = Outcome(
+        "error", None, "infrastructure", "RuntimeError", "Docker compose command failed"
+    )
     found = failures_of(outcome, "FAILED tests/test_a.py::test_x - AssertionError: no")
     assert found[0] == Failure("error", "runtime", "RuntimeError: Docker compose command failed")
     assert [f.source for f in found] == ["error", "test"]

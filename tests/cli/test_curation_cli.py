@@ -1,0 +1,40 @@
+"""``engram patterns pin|retire|restore|edit|add`` and ``engram playbook history|diff``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Invoke
+
+
+def test_curation_commands(invoke: Invoke, learned: Path) -> None:
+    rules = json.loads(invoke("patterns", "list", "--format", "json").stdout)
+    first = rules[0]["id"]
+    result = invoke("patterns", "pin", first[:6], "--reason", "the team relies on it")
+    assert result.exit_code == 0 and "pinned (the team relies on it)" in result.stderr
+    assert invoke("patterns", "edit", first, "--text", "Run pytest first.").exit_code == 0
+    shown = json.loads(invoke("patterns", "show", first, "--format", "json").stdout)
+    assert (shown["status"], shown["text"], shown["text_by"]) == (
+        "pinned",
+        "Run pytest first.",
+        "human",
+    )
+    assert invoke("patterns", "retire", first).exit_code == 0
+    assert invoke("patterns", "restore", first).exit_code == 0
+    added = invoke("patterns", "add", "Ask before deleting files.", "--kind", "avoid",
+                   "--category", "refactoring")  # fmt: skip
+    assert added.exit_code == 0
+    assert "- AVOID: Ask before deleting files. (written by a person)" in added.stdout
+    assert invoke("patterns", "add", "Again.", "--kind", "perhaps").exit_code == 1
+    assert invoke("patterns", "pin", "r_nosuchrule").exit_code == 1
+
+    history = json.loads(invoke("playbook", "history", "--format", "json").stdout)
+    assert [v["reason"].split()[0] for v in history] == ["learn", "pin", "edit", "retire",
+                                                         "restore", "add"]  # fmt: skip
+    text = invoke(
+        "playbook", "diff", str(history[0]["version"]), str(history[-1]["version"])
+    ).stdout
+    assert "+ " in text and "Ask before deleting files." in text and "~ " in text
+    assert "text: " in text and "→ Run pytest first." in text
+    assert invoke("playbook", "diff", "1", "999").exit_code == 1
