@@ -66,6 +66,9 @@ def test_rounds_of_the_loop_find_the_helpful_rule_and_retire_the_harmful(tmp_pat
     assert pinned.feedback.efficacy_high is not None and pinned.feedback.efficacy_high < 0
     given = helps.feedback.helpful + helps.feedback.harmful + helps.feedback.neutral
     assert given == helps.feedback.given_runs
+    with open_store() as store:
+        summary = store.stats()["feedback"]
+    assert summary == {"rules_given": 3, "measured": 3, "helping": 1, "hurting": 2}
 
 
 def test_errors_not_of_the_agents_making_count_as_neither(tmp_path: Path) -> None:

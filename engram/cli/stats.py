@@ -37,6 +37,12 @@ def stats_command(
         typer.echo("\nfailures by class:")
         for name, count in data["failures_by_class"].items():
             typer.echo(f"  {name:<28} {count:>8,}")
+    feedback = data["feedback"]
+    if feedback["rules_given"]:
+        typer.echo(
+            f"\nfeedback: {feedback['rules_given']} rules given to runs, efficacy measured for"
+            f" {feedback['measured']}: {feedback['helping']} helping, {feedback['hurting']} hurting"
+        )
     rules = ", ".join(f"{n} {status}" for status, n in sorted(data["rules"].items())) or "none"
     typer.echo(f"\nrules: {rules}; learns: {data['learns']}")
 

@@ -714,6 +714,15 @@ class Store:
                 conn.execute(select(RuleRow.status, func.count()).group_by(RuleRow.status)).all()
             )
             learns = conn.execute(select(func.count()).select_from(Learn)).scalar_one()
+            given = RuleRow.helpful + RuleRow.harmful + RuleRow.neutral
+            feedback = conn.execute(
+                select(
+                    func.count(),
+                    func.sum(case((RuleRow.efficacy.is_not(None), 1), else_=0)),
+                    func.sum(case((RuleRow.efficacy_low > 0, 1), else_=0)),
+                    func.sum(case((RuleRow.efficacy_high < 0, 1), else_=0)),
+                ).where(given > 0)
+            ).one()
         return {
             "store": self.location,
             **totals.get(None, _empty_totals()),
@@ -723,6 +732,8 @@ class Store:
             "errors_by_class": {cls: int(n) for error, cls, n in classes if error},
             "failures_by_class": {cls: int(n) for error, cls, n in classes if not error},
             "rules": {status: int(n) for status, n in rule_counts.items()},
+            "feedback": dict(zip(("rules_given", "measured", "helping", "hurting"),
+                                 (int(n or 0) for n in feedback), strict=True)),  # fmt: skip
             "learns": int(learns),
         }
 
