@@ -51,6 +51,7 @@ RUN_COLUMNS = (
     "status", "valid", "passed", "reward", "failure_class", "error_type", "error_message",
     "input_tokens", "output_tokens", "cache_tokens", "cost_usd", "duration_s", "turns",
 )  # fmt: skip
+FEEDBACK_KEYS = ("rules_given", "measured", "helping", "hurting")  # of ``Store.stats``
 TOTAL = "*"  # the feature key of a scope's totals in feature_counts
 MICROS = 1_000_000  # rewards are summed as integer millionths, exact in any order
 _SCOPE_COLUMNS = {"category": TraceRow.category, "agent": TraceRow.agent, "model": TraceRow.model}
@@ -732,8 +733,7 @@ class Store:
             "errors_by_class": {cls: int(n) for error, cls, n in classes if error},
             "failures_by_class": {cls: int(n) for error, cls, n in classes if not error},
             "rules": {status: int(n) for status, n in rule_counts.items()},
-            "feedback": dict(zip(("rules_given", "measured", "helping", "hurting"),
-                                 (int(n or 0) for n in feedback), strict=True)),  # fmt: skip
+            "feedback": dict(zip(FEEDBACK_KEYS, (int(n or 0) for n in feedback), strict=True)),
             "learns": int(learns),
         }
 
