@@ -70,14 +70,21 @@ def inject(
     category: str | None = None,
     store: Store | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    section: bool = False,
 ) -> str:
     """``text`` with engram's guidance block added, or replaced if it has one already.
 
     The category comes from the text's ``Category:`` line unless given. With no rule to give,
-    any old block is removed.
+    any old block is removed. ``section`` treats the text as a CLAUDE.md or AGENTS.md: the
+    rules are for ``category`` (all runs if None), and the block takes the place of the seed's
+    LEARNED_PATTERNS section when the file has one.
     """
-    from engram.render.inject import replace_block
+    from engram.render.inject import replace_block, replace_section
 
+    if section:
+        playbook = suggest(category, store=store)
+        block = playbook.to_markdown(max_tokens) if playbook.rules else None
+        return replace_section(text, block)
     if category is None:
         task = Task()
         parse_task_header(text, task)

@@ -25,15 +25,23 @@ def inject_command(
     max_tokens: Annotated[
         int, typer.Option(help="Token budget of the block.", min=50)
     ] = DEFAULT_MAX_TOKENS,
+    section: Annotated[
+        bool,
+        typer.Option(
+            "--section",
+            help="Keep a managed section in a CLAUDE.md or AGENTS.md (created if missing), in "
+            "place of a LEARNED_PATTERNS section if it has one; rules of --category or all runs.",
+        ),
+    ] = False,
 ) -> None:
     """Add engram's guidance block to an instruction file, or replace the one it has."""
     from engram.playbook import inject
 
     try:
-        text = file.read_text(encoding="utf-8")
+        text = "" if section and not file.exists() else file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise EngramError(f"cannot read {file}: {exc}") from exc
-    result = inject(text, category=category, max_tokens=max_tokens)
+    result = inject(text, category=category, max_tokens=max_tokens, section=section)
     if output == "-":
         sys.stdout.write(result)
         return

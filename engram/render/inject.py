@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from engram.marker import BLOCK
+
+#: The section the seed's ``en`` tool keeps in CLAUDE.md / AGENTS.md; engram takes it over.
+LEGACY_SECTION = re.compile(
+    r"(<!-- BEGIN: LEARNED_PATTERNS -->\n?)(.*?)(\n?<!-- END: LEARNED_PATTERNS -->)", re.S
+)
 
 
 def replace_block(text: str, block: str | None) -> str:
@@ -17,3 +24,13 @@ def replace_block(text: str, block: str | None) -> str:
         return text
     body = text.rstrip("\n")
     return f"{body}\n\n{block}\n" if body else f"{block}\n"
+
+
+def replace_section(text: str, block: str | None) -> str:
+    """``text`` (a CLAUDE.md or AGENTS.md) with engram's block as its managed section: in place
+    of engram's block, else inside the seed's LEARNED_PATTERNS markers, else appended."""
+    legacy = LEGACY_SECTION.search(text)
+    if BLOCK.search(text) or legacy is None:
+        return replace_block(text, block)
+    inner = f"{block}" if block is not None else ""
+    return text[: legacy.start(2)] + inner + text[legacy.end(2) :]

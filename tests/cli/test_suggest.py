@@ -89,3 +89,42 @@ def test_inject_category_option_overrides_the_file(
 def test_inject_a_missing_file_is_an_error(invoke: Invoke, learned: Path, tmp_path: Path) -> None:
     result = invoke("inject", str(tmp_path / "missing.md"))
     assert result.exit_code == 1 and "cannot read" in result.stderr
+
+
+def test_inject_section_keeps_a_managed_section_in_claude_md(
+    invoke: Invoke, learned: Path, tmp_path: Path
+) -> None:
+    memory = tmp_path / "CLAUDE.md"
+    memory.write_text("# Project\n\nUse tabs.\n")
+    assert invoke("inject", str(memory), "--section").exit_code == 0
+    once = memory.read_text()
+    assert once.startswith("# Project\n\nUse tabs.\n\n<!-- engram:begin rules=")
+    assert "## Lessons from 600 earlier runs" in once  # all runs: no category given
+    assert invoke("inject", str(memory), "--section", "--category", "refactoring").exit_code == 0
+    again = memory.read_text()
+    assert again.count("<!-- engram:begin") == 1 and "(refactoring)" in again
+
+
+def test_inject_section_takes_over_the_seeds_learned_patterns_section(
+    invoke: Invoke, learned: Path, tmp_path: Path
+) -> None:
+    agents = tmp_path / "AGENTS.md"
+    old = ("# Agents\n\n<!-- BEGIN: LEARNED_PATTERNS -->\n- use deep search\n"
+           "<!-- END: LEARNED_PATTERNS -->\n\n## Style\nBe brief.\n")  # fmt: skip
+    agents.write_text(old)
+    assert invoke("inject", str(agents), "--section").exit_code == 0
+    text = agents.read_text()
+    assert "use deep search" not in text
+    assert text.startswith("# Agents\n\n<!-- BEGIN: LEARNED_PATTERNS -->\n<!-- engram:begin")
+    assert text.endswith(
+        "<!-- engram:end -->\n<!-- END: LEARNED_PATTERNS -->\n\n## Style\nBe brief.\n"
+    )
+    assert invoke("inject", str(agents), "--section").exit_code == 0
+    assert agents.read_text() == text  # the second inject replaces engram's own block
+
+
+def test_inject_section_creates_the_file(invoke: Invoke, learned: Path, tmp_path: Path) -> None:
+    memory = tmp_path / "new" / "CLAUDE.md"
+    memory.parent.mkdir()
+    assert invoke("inject", str(memory), "--section").exit_code == 0
+    assert memory.read_text().startswith("<!-- engram:begin rules=")
