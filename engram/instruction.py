@@ -35,3 +35,10 @@ def parse_task_header(instruction: str, task: Task) -> None:
             task.difficulty = value.lower() if value else None
         elif key == "category" and task.category is None:
             task.category = value
+
+
+def task_category(instruction: str) -> str | None:
+    """The category an instruction's ``Category:`` line names, if any."""
+    task = Task()
+    parse_task_header(instruction, task)
+    return task.category

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engram.instruction import parse_task_header
+from engram.instruction import task_category
 from engram.render.markdown import DEFAULT_MAX_TOKENS
 from engram.rules import Rule
-from engram.trace import Task
 
 if TYPE_CHECKING:
     from engram.store import Store
+
+#: A category with fewer runs than this says too little; similar tasks' categories help out.
+MIN_CATEGORY_RUNS = 10
 
 
 @dataclass(slots=True)
@@ -20,6 +22,8 @@ class Playbook:
     traces: int
     category: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
+    #: For a task of no known category: the past categories its instruction resembled.
+    similar: list[tuple[str, float]] = field(default_factory=list)
 
     def to_markdown(self, max_tokens: int = DEFAULT_MAX_TOKENS) -> str:
         from engram.render.markdown import render_block
@@ -39,9 +43,14 @@ def suggest(
     model: str | None = None,
     store: Store | None = None,
     limit: int | None = None,
+    instruction: str | None = None,
 ) -> Playbook:
     """Rules for a task category (and, if given, agent or model), plus the global rules that
-    hold there; pinned rules first, then people's own, then by score."""
+    hold there; pinned rules first, then people's own, then by score.
+
+    With ``instruction`` and no category (or one with fewer than ``MIN_CATEGORY_RUNS`` runs),
+    the categories of the most similar past tasks stand in, their rules weighed by similarity.
+    """
     scopes = [("all", "")]
     selectors: dict[str, str] = {}
     for kind, value in (("category", category), ("agent", agent), ("model", model)):
@@ -49,19 +58,46 @@ def suggest(
             scopes.append((kind, value))
             selectors[kind] = value
     rules, traces = _read(store, scopes, selectors)
+    similar: list[tuple[str, float]] = []
+    if instruction and (category is None or traces < MIN_CATEGORY_RUNS):
+        similar = _similar(store, instruction)
+        if similar:
+            extra = [("category", c) for c, _ in similar]
+            rules, traces = _read(store, [*scopes, *extra], {k: v for k, v in selectors.items()
+                                                              if k != "category"})  # fmt: skip
+    weight = dict(similar)
     rules = [
         rule
         for rule in rules
         if not (rule.scope_kind == "all" and category and category in rule.exceptions)
     ]
     rules = _one_per_feature(rules)
-    rules.sort(key=lambda r: (r.status != "pinned", r.origin != "human", -r.score, r.id))
+    rules.sort(
+        key=lambda r: (
+            r.status != "pinned",
+            r.origin != "human",
+            -r.score * (weight.get(r.scope_value, 1.0) if r.scope_kind == "category" else 1.0),
+            r.id,
+        )
+    )
     return Playbook(
         rules=rules[:limit] if limit else rules,
         traces=traces,
         category=category,
         selectors=selectors,
+        similar=[(c, round(w, 3)) for c, w in similar],
     )
+
+
+def _similar(store: Store | None, instruction: str) -> list[tuple[str, float]]:
+    from engram.similar import similar_categories
+
+    if store is not None:
+        return similar_categories(store, instruction)
+    from engram.store import open_store
+
+    with open_store() as opened:
+        return similar_categories(opened, instruction)
 
 
 def inject(
@@ -86,10 +122,8 @@ def inject(
         block = playbook.to_markdown(max_tokens) if playbook.rules else None
         return replace_section(text, block)
     if category is None:
-        task = Task()
-        parse_task_header(text, task)
-        category = task.category
-    playbook = suggest(category, store=store)
+        category = task_category(text)
+    playbook = suggest(category, store=store, instruction=text)
     block = playbook.to_markdown(max_tokens) if playbook.rules else None
     return replace_block(text, block)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from engram.cli.output import Format, print_json
+from engram.errors import EngramError
+from engram.instruction import task_category
 from engram.render.markdown import DEFAULT_MAX_TOKENS
 
 
@@ -21,11 +24,26 @@ def suggest_command(
         int, typer.Option(help="Token budget of the markdown block.", min=50)
     ] = DEFAULT_MAX_TOKENS,
     limit: Annotated[int | None, typer.Option(help="At most this many rules.", min=1)] = None,
+    instruction: Annotated[
+        Path | None,
+        typer.Option(
+            help="The task's instruction: without a known category, the rules of "
+            "the most similar past tasks' categories apply."
+        ),
+    ] = None,
 ) -> None:
     """Print the guidance for a kind of task: its rules, best first, with their evidence."""
     from engram.playbook import suggest
 
-    playbook = suggest(category, agent=agent, model=model, limit=limit)
+    text = None
+    if instruction is not None:
+        try:
+            text = instruction.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EngramError(f"cannot read {instruction}: {exc}") from exc
+        if category is None:
+            category = task_category(text)
+    playbook = suggest(category, agent=agent, model=model, limit=limit, instruction=text)
     if output_format is Format.json:
         print_json(playbook.to_dict())
     else:

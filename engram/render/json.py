@@ -14,5 +14,7 @@ def playbook_dict(playbook: Playbook) -> dict[str, Any]:
         if key in playbook.selectors:
             data[key] = playbook.selectors[key]
     data["traces"] = playbook.traces
+    if playbook.similar:
+        data["similar_categories"] = [{"category": c, "weight": w} for c, w in playbook.similar]
     data["rules"] = [rule.as_dict() for rule in playbook.rules]
     return data

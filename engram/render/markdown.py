@@ -49,6 +49,10 @@ def evidence_of_use(rule: Rule) -> str:
 
 def heading(playbook: Playbook) -> str:
     label = ", ".join(safe_name(v) for v in playbook.selectors.values())
+    if playbook.similar:
+        like = ", ".join(safe_name(c) for c, _ in playbook.similar[:3])
+        label = f"{label}; " if label else ""
+        label += f"from similar tasks in {like}"
     suffix = f" ({label})" if label else ""
     return f"## Lessons from {playbook.traces:,} earlier runs{suffix}"
 

@@ -518,6 +518,17 @@ class Store:
                 .values({getattr(RuleRow, k): getattr(RuleRow, k) + n for k, n in added.items()})
             )
 
+    def task_instructions(self, limit: int = 20_000) -> list[tuple[str, str, str]]:
+        """One instruction per past task with a category: (task id, category, instruction)."""
+        query = (
+            select(TraceRow.task_id, TraceRow.category, func.max(TraceRow.instruction))
+            .where(TraceRow.category.is_not(None), TraceRow.instruction.is_not(None))
+            .group_by(TraceRow.task_id, TraceRow.category)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(str(t), str(c), str(i)) for t, c, i in conn.execute(query) if i]
+
     def injected_runs(self) -> list[tuple[str | None, str | None, bool, list[str]]]:
         """Valid runs that were given rules: (category, agent, passed, rule ids)."""
         query = select(TraceRow.category, TraceRow.agent, TraceRow.passed, TraceRow.injected_rules)
