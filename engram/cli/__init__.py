@@ -40,6 +40,7 @@ def _register() -> None:
         failures,
         inject,
         learn,
+        mcp,
         patterns,
         playbook,
         report,
@@ -55,6 +56,7 @@ def _register() -> None:
     app.command("compare")(compare.compare_command)
     app.command("report")(report.report_command)
     app.command("aggregate")(aggregate.aggregate_command)
+    app.command("mcp")(mcp.mcp_command)
     app.add_typer(patterns.app, name="patterns")
     app.add_typer(playbook.app, name="playbook")
 
