@@ -240,7 +240,11 @@ def _mine_and_save(
         version = store.data_version()
         result = mine(store, settings)
         changes = store.save_rules(
-            result.rules, ("all", *settings.scope_kinds), learn_id, mined_from=version
+            result.rules,
+            ("all", *settings.scope_kinds),
+            learn_id,
+            mined_from=version,
+            merged_into=result.merged_into,
         )
         if not changes.stale:
             summary.mined = True

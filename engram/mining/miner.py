@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from engram.mining import templates
+from engram.mining.duplicates import merge_near_duplicates
 from engram.mining.failure_rules import failure_rules
 from engram.mining.redundancy import Dropped, reduce_scope
 from engram.mining.stats import (
@@ -76,6 +77,7 @@ class MiningResult:
     tests: int
     candidates: int
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # scope, feature, why
+    merged_into: dict[str, str] = field(default_factory=dict)  # near-duplicate → its rule
 
 
 def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
@@ -162,8 +164,9 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
             confidence=settings.confidence,
         )
     )
+    rules, merged_into = merge_near_duplicates(rules)
     rules.sort(key=lambda r: (-r.score, r.id))
-    return MiningResult(rules, len(tests), len(candidates), dropped)
+    return MiningResult(rules, len(tests), len(candidates), dropped, merged_into)
 
 
 def _step_up(rules: list[Rule], tests: int, alpha: float) -> tuple[list[Rule], list[Rule]]:

@@ -396,10 +396,12 @@ class Store:
         scope_kinds: Collection[str],
         learn_id: int | None,
         mined_from: tuple[int, int] | None = None,
+        merged_into: dict[str, str] | None = None,
     ) -> RuleChanges:
         """Replace the learned rules of ``scope_kinds`` with ``mined`` in one transaction.
 
-        Rules no longer supported are retired, not deleted; a person's pin or retire stands.
+        Rules no longer supported are retired, not deleted (``merged_into`` names the rule a
+        near-duplicate was merged into); a person's pin or retire stands.
         With ``mined_from`` (the ``data_version`` mining read), nothing is written if runs
         were added since: the result is ``stale`` and newer data must be mined instead.
         """
@@ -450,12 +452,15 @@ class Store:
                     continue
                 if old.origin != "learned":  # written by a person: no evidence to fade
                     continue
+                target = (merged_into or {}).get(rule_id)
                 conn.execute(
                     update(RuleRow)
                     .where(RuleRow.id == rule_id)
                     .values(
                         status="retired",
-                        status_reason="evidence fell below the thresholds",
+                        status_reason=f"merged into {target}"
+                        if target
+                        else "evidence fell below the thresholds",
                         last_learn_id=learn_id,
                     )
                 )
