@@ -94,7 +94,7 @@ def _with_silent_runs(failures: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFr
     if silent.empty:
         return failures
     classes = silent["failure_class"].fillna("unknown")
-    rows = silent[["trace_id", "run_id", "task_id", "category", "agent", "status"]].assign(
+    rows = silent[["trace_id", "run_id", "task_id", "category", "agent", "model", "status"]].assign(
         failure_class=classes,
         position=0,
         source=SILENT,

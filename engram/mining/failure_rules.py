@@ -19,6 +19,7 @@ from scipy import stats as scipy_stats
 from engram.failures.clusters import cluster_name, cluster_templates
 from engram.mining.stats import bh_qvalues, wilson_interval
 from engram.rules import Evidence, Rule, rule_id
+from engram.store import TOTAL
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,43 +58,43 @@ def failure_rules(
     confidence: float = 0.95,
 ) -> list[Rule]:
     """Rules for recurring agent-caused failure clusters, over all runs and each scope kind."""
-    failures = store.failure_frame()
-    main = failures[(failures["position"] == 0) & (failures["status"].isin(["fail", "partial"]))]
+    main = store.failure_frame(main_of=("fail", "partial"))  # the agent's own, measured
     if main.empty:
         return []
-    runs = store.run_frame()
-    runs = runs[runs["valid"].astype(bool)]
+    kinds = ("all", *[k for k in scope_kinds if k != "all"])
+    totals = {(r.scope_kind, r.scope_value): (r.runs, r.passed)
+              for r in store.feature_counts(kinds) if r.feature == TOTAL}  # fmt: skip
     counts = main["template"].value_counts(sort=False)
     templates = list(counts.index)
     labels = cluster_templates(templates, [int(n) for n in counts.to_numpy()])
     main = main.assign(cluster=main["template"].map(dict(zip(templates, labels, strict=True))))
-    main = main.merge(runs[["trace_id", "model"]], on="trace_id", how="left")
     names = _names(main)
     specific = {label for label, (name, *_) in names.items() if _words(name) >= MIN_WORDS}
     main = main[main["cluster"].isin(specific)]
 
     candidates = []
-    for scope_kind in ("all", *[k for k in scope_kinds if k != "all"]):
-        for scope_value, scope_runs, scope_failures in _scopes(scope_kind, runs, main):
+    for scope_kind in kinds:
+        for scope_value, scope_failures in _scopes(scope_kind, main):
+            n, passed = totals.get((scope_kind, scope_value), (0, 0))
             for label, rows in scope_failures.groupby("cluster"):
-                k, n = len(rows), len(scope_runs)
+                k = len(rows)
                 if k < min_support or rows["task_id"].nunique() < MIN_TASKS or n - k < 1:
                     continue
                 p_value = float(scipy_stats.binomtest(k, n, FLOOR, alternative="greater").pvalue)
-                candidates.append((scope_kind, scope_value, int(label), rows, scope_runs, p_value))
+                candidates.append((scope_kind, scope_value, int(label), rows, n, passed, p_value))
     if not candidates:
         return []
     q_values = bh_qvalues([c[-1] for c in candidates])
     rules: dict[str, Rule] = {}
     global_clusters = set()
-    for (kind, value, label, rows, scope_runs, p_value), q in sorted(
+    for (kind, value, label, rows, n, passed, p_value), q in sorted(
         zip(candidates, q_values, strict=True), key=lambda c: c[0][0] != "all"
     ):
         if q > alpha or (kind != "all" and label in global_clusters):
             continue  # a global rule about the same failure already reaches this scope
         if kind == "all":
             global_clusters.add(label)
-        rule = _rule(kind, value, names[label], rows, scope_runs, p_value, float(q), confidence)
+        rule = _rule(kind, value, names[label], rows, (n, passed), p_value, float(q), confidence)
         rules[rule.id] = rule
     return list(rules.values())
 
@@ -106,15 +107,13 @@ def is_failure_rule(rule: Rule) -> bool:
     return rule.feature.startswith(PREFIX)
 
 
-def _scopes(
-    scope_kind: str, runs: pd.DataFrame, main: pd.DataFrame
-) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+def _scopes(scope_kind: str, main: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     if scope_kind == "all":
-        return [("", runs, main)]
-    found = []
-    for value, scope_runs in runs.dropna(subset=[scope_kind]).groupby(scope_kind):
-        found.append((str(value)[:200], scope_runs, main[main[scope_kind] == value]))
-    return found
+        return [("", main)]
+    return [
+        (str(value)[:200], rows)
+        for value, rows in main.dropna(subset=[scope_kind]).groupby(scope_kind)
+    ]
 
 
 def _names(main: pd.DataFrame) -> dict[int, tuple[str, str, str, list[str]]]:
@@ -135,15 +134,14 @@ def _rule(
     scope_value: str,
     name: tuple[str, str, str, list[str]],
     rows: pd.DataFrame,
-    scope_runs: pd.DataFrame,
+    scope_totals: tuple[int, int],
     p_value: float,
     q_value: float,
     confidence: float,
 ) -> Rule:
     template, error_kind, key, members = name
     kind, text = _TEXTS.get(error_kind, _TEXTS["unknown"])
-    k, n = len(rows), len(scope_runs)
-    passed = int(scope_runs["passed"].astype(bool).sum())
+    k, (n, passed) = len(rows), scope_totals
     low, high = wilson_interval(k, n, confidence)
     feature = f"{PREFIX}{error_kind}:{key}"
     return Rule(

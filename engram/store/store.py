@@ -686,19 +686,17 @@ class Store:
 
     def run_frame(self, selectors: dict[str, str] | None = None) -> pd.DataFrame:
         """One row per selected run, with what comparisons and reports read (a DataFrame)."""
-        import pandas as pd
-
         columns = [getattr(TraceRow, name) for name in RUN_COLUMNS]
         query = select(*columns).where(*_selector_filters(selectors or {})).order_by(TraceRow.id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return pd.DataFrame.from_records(rows, columns=list(RUN_COLUMNS))
+        return self._frame(query, RUN_COLUMNS)
 
-    def failure_frame(self, selectors: dict[str, str] | None = None) -> pd.DataFrame:
-        """One row per failure that selected runs reported, with its run's identity and class."""
-        import pandas as pd
-
-        names = ("trace_id", "run_id", "task_id", "category", "agent", "status", "failure_class")
+    def failure_frame(
+        self, selectors: dict[str, str] | None = None, *, main_of: Collection[str] | None = None
+    ) -> pd.DataFrame:
+        """One row per failure that selected runs reported, with its run's identity and class;
+        with ``main_of`` (statuses), only the main failure of runs that ended so."""
+        names = ("trace_id", "run_id", "task_id", "category", "agent", "model", "status",
+                 "failure_class")  # fmt: skip
         parts = ("position", "source", "test", "kind", "message", "template")
         query = (
             select(
@@ -709,9 +707,16 @@ class Store:
             .where(*_selector_filters(selectors or {}))
             .order_by(TraceRow.id, TraceFailure.position)
         )
+        if main_of is not None:
+            query = query.where(TraceFailure.position == 0, TraceRow.status.in_(list(main_of)))
+        return self._frame(query, (*names, *parts))
+
+    def _frame(self, query: Any, columns: Sequence[str]) -> pd.DataFrame:
+        import pandas as pd
+
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return pd.DataFrame.from_records(rows, columns=[*names, *parts])
+            rows = [tuple(row) for row in conn.execute(query)]  # plain tuples build fastest
+        return pd.DataFrame(rows, columns=list(columns))
 
     # ----------------------------------------------------------------------------- stats
 
