@@ -53,6 +53,9 @@ def efficacy(store: Store, min_runs: int = MIN_RUNS) -> dict[str, dict[str, Any]
 
 def update_efficacy(store: Store, learn_id: int | None, min_runs: int = MIN_RUNS) -> int:
     """Write every injected rule's efficacy; returns how many rules were retired for harm."""
+    rules = store.rules(statuses=("active", "pinned", "retired"))
+    if not any(r.feedback.helpful or r.feedback.harmful or r.feedback.neutral for r in rules):
+        return 0  # no rule was ever given to a measured run: nothing to read
     values = efficacy(store, min_runs)
-    known = {rule.id for rule in store.rules(statuses=("active", "pinned", "retired"))}
+    known = {rule.id for rule in rules}
     return store.save_efficacy({k: v for k, v in values.items() if k in known}, learn_id)
