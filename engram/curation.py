@@ -43,10 +43,24 @@ def add(store: Store, text: str, kind: str = "do", category: str | None = None) 
     if kind not in KINDS:
         raise EngramError(f"unknown kind {kind!r}", hint=f"one of {', '.join(KINDS)}")
     text = _clean(text)
-    scope_kind, scope_value = ("category", category) if category else ("all", "")
+    rule = human_rule(text, kind, ("category", category) if category else ("all", ""))
+    return store.add_rule(rule)
+
+
+def human_rule(
+    text: str,
+    kind: str,
+    scope: tuple[str, str],
+    *,
+    rule_id_: str | None = None,
+    status: str = "active",
+) -> Rule:
+    """A rule written by a person. Its id is ``rule_id_`` when given, else one made from its
+    scope, kind and wording, so the same rule written (or imported) twice is one rule."""
+    scope_kind, scope_value = scope
     feature = "human:" + hashlib.sha256(text.encode()).hexdigest()[:10]
-    rule = Rule(
-        id=rule_id(scope_kind, scope_value, kind, feature),
+    return Rule(
+        id=rule_id_ or rule_id(scope_kind, scope_value, kind, feature),
         kind=kind,
         scope_kind=scope_kind,
         scope_value=scope_value,
@@ -54,10 +68,12 @@ def add(store: Store, text: str, kind: str = "do", category: str | None = None) 
         text=text,
         evidence=Evidence(0, 0, 0, 0, 0.0, 0.0, 0.0, 1.0, 1.0),
         score=0.0,
+        status=status,
+        status_reason="retired where it came from" if status == "retired" else None,
+        status_by="human" if status == "retired" else "engram",  # as ``patterns add`` leaves it
         origin="human",
         text_by="human",
     )
-    return store.add_rule(rule)
 
 
 def _clean(text: str) -> str:

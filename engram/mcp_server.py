@@ -57,7 +57,9 @@ def build_server() -> MCPServer[Any]:
         return playbook.to_markdown(max(50, max_tokens))
 
     @server.tool()
-    def list_rules(category: str | None = None, include_retired: bool = False) -> list[dict[str, Any]]:
+    def list_rules(
+        category: str | None = None, include_retired: bool = False
+    ) -> list[dict[str, Any]]:
         """Every rule (of one category, if given), best first, with its evidence."""
         from engram.store import open_store
 

@@ -37,6 +37,7 @@ def _register() -> None:
     from engram.cli import (
         aggregate,
         compare,
+        exchange,
         failures,
         inject,
         learn,
@@ -57,6 +58,8 @@ def _register() -> None:
     app.command("report")(report.report_command)
     app.command("aggregate")(aggregate.aggregate_command)
     app.command("mcp")(mcp.mcp_command)
+    app.command("export")(exchange.export_command)
+    app.command("import")(exchange.import_command)
     app.add_typer(patterns.app, name="patterns")
     app.add_typer(playbook.app, name="playbook")
 

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engram.errors import RuleNotFoundError, StoreError
 from engram.failures.messages import failure_template
-from engram.rules import Rule
+from engram.rules import Feedback, Rule
 from engram.store.engine import make_engine, store_error, write_transaction
 from engram.store.migrate import ensure_schema
 from engram.store.models import (
@@ -51,6 +51,7 @@ RUN_COLUMNS = (
     "status", "valid", "passed", "reward", "failure_class", "error_type", "error_message",
     "input_tokens", "output_tokens", "cache_tokens", "cost_usd", "duration_s", "turns",
 )  # fmt: skip
+FEEDBACK_FIELDS = tuple(Feedback.__dataclass_fields__)  # the feedback columns of ``rules``
 FEEDBACK_KEYS = ("rules_given", "measured", "helping", "hurting")  # of ``Store.stats``
 TOTAL = "*"  # the feature key of a scope's totals in feature_counts
 MICROS = 1_000_000  # rewards are summed as integer millionths, exact in any order
@@ -498,6 +499,35 @@ class Store:
             )  # fmt: skip
             self._snapshot(conn, f"add {rule.id}", None)
         return self.rule(rule.id)
+
+    def import_rules(self, rules: Sequence[Rule], reason: str) -> tuple[int, int]:
+        """Store rules as they are: origin, status, wording, feedback counts and dates kept.
+
+        A rule whose id the store has is left as it is. All in one transaction and one playbook
+        version. Returns (added, skipped).
+        """
+        added = skipped = 0
+        with write_transaction(self.engine) as conn:
+            existing = set(conn.execute(select(RuleRow.id)).scalars())
+            now = utcnow()
+            for rule in rules:
+                if rule.id in existing:
+                    skipped += 1
+                    continue
+                existing.add(rule.id)
+                feedback = {name: getattr(rule.feedback, name) for name in FEEDBACK_FIELDS}
+                conn.execute(
+                    insert(RuleRow).values(
+                        id=rule.id, status=rule.status, status_reason=rule.status_reason,
+                        status_by=rule.status_by, origin=rule.origin, text_by=rule.text_by,
+                        first_seen=rule.first_seen or now, last_seen=rule.last_seen or now,
+                        **_rule_values(rule), **feedback,
+                    )
+                )  # fmt: skip
+                added += 1
+            if added:
+                self._snapshot(conn, reason, None)
+        return added, skipped
 
     def _change_rule(self, rule_id: str, reason: str, **values: Any) -> None:
         with write_transaction(self.engine) as conn:

@@ -1,0 +1,81 @@
+"""A store with a living playbook to export: the sample corpus's rules, two of a person's, a
+pin, a retirement, and feedback from runs that were given rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import engram
+from engram import curation
+from engram.cli import app
+from engram.marker import BEGIN, END
+from engram.store import Store
+from engram.synthetic import default_scenario, write_corpus
+
+DATA = Path(__file__).parent / "data"
+ACE_FIXTURE = DATA / "ace_0_13_skillbook.json"  # written by ace-framework 0.13.0's own code
+CATEGORY = "feature_implementation"
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("exchange") / "traces.json"
+    write_corpus(default_scenario(runs=600, seed=7), path)
+    return path
+
+
+def given_runs(rule_ids: list[str], count: int = 12) -> list[dict[str, object]]:
+    """Runs whose instructions carried ``rule_ids``: they pass, fail, or earn partial credit."""
+    block = f"{BEGIN.format(ids=','.join(rule_ids))}\n## Lessons\n- DO: …\n{END}"
+    outcomes = ("pass", "pass", "fail", "partial")
+    return [
+        {
+            "task_id": f"given-t{index % 4}__{index:05d}",
+            "task_instruction": f"# Task {index}\n\nCategory: {CATEGORY}\n\n{block}\n",
+            "agent_config": {"agent": {"name": "ClaudeCodeAgent"}},
+            "status": outcomes[index % 4],
+            "test_reward": {"pass": 1.0, "fail": 0.0, "partial": 0.5}[outcomes[index % 4]],
+        }
+        for index in range(count)
+    ]
+
+
+def build_playbook(store: Store, corpus: Path, tmp_path: Path) -> None:
+    """Learn the sample corpus into ``store`` and curate it as people do."""
+    engram.learn([corpus], store=store)
+    learned = [r for r in store.rules() if not r.is_failure]
+    mine = curation.add(store, 'Read the "failing test" first: then fix.', category=CATEGORY)
+    ours = curation.add(store, "Ask before deleting files.", kind="avoid")
+    curation.pin(store, learned[0].id, "the team relies on it")
+    curation.retire(store, learned[1].id, "we dropped that tool")
+    runs = tmp_path / "given.json"
+    runs.write_text(json.dumps(given_runs([learned[0].id, mine.id, ours.id])))
+    engram.learn([runs], store=store)
+
+
+@pytest.fixture
+def source(sample_corpus: Path, tmp_path: Path) -> Iterator[Store]:
+    """The playbook to export, in a SQLite store of its own (the test's store stays empty)."""
+    store = Store.open(f"sqlite:///{tmp_path / 'source.db'}")
+    build_playbook(store, sample_corpus, tmp_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """``engram export`` and ``engram import`` through the real command line."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return run
