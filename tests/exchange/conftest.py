@@ -4,23 +4,21 @@ pin, a retirement, and feedback from runs that were given rules."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 import engram
 from engram import curation
-from engram.cli import app
 from engram.marker import BEGIN, END
 from engram.store import Store
 from engram.synthetic import default_scenario, write_corpus
+from tests.cli.conftest import Invoke, invoke  # noqa: F401 - the CLI fixture, shared
 
 DATA = Path(__file__).parent / "data"
 ACE_FIXTURE = DATA / "ace_0_13_skillbook.json"  # written by ace-framework 0.13.0's own code
 CATEGORY = "feature_implementation"
-Invoke = Callable[..., Result]
 
 
 @pytest.fixture(scope="session")
@@ -68,14 +66,3 @@ def source(sample_corpus: Path, tmp_path: Path) -> Iterator[Store]:
         yield store
     finally:
         store.close()
-
-
-@pytest.fixture
-def invoke() -> Invoke:
-    """``engram export`` and ``engram import`` through the real command line."""
-    runner = CliRunner()
-
-    def run(*args: str) -> Result:
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
