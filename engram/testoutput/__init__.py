@@ -1,0 +1,99 @@
+"""Failing tests and errors parsed from test-runner output (a verifier's stdout and stderr).
+
+Recognizes pytest, unittest, Jest and Vitest, ``go test``, ``cargo test`` and JUnit (Maven
+Surefire and Gradle text, JUnit XML). Output that matches none of them but has a clear error line
+(a Python traceback, a line starting ``error:``) yields that one error, with runner ``"unknown"``.
+
+Parsing never raises, uses no backtracking-prone patterns, and looks at most at ``MAX_CHARS`` of
+text: the first 1.5 MB and the last 0.5 MB, where runners print their summaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from engram.testoutput.base import (
+    ERROR_KINDS,
+    MAX_CHARS,
+    MESSAGE_LIMIT,
+    RUNNERS,
+    TestFailure,
+    _Found,
+)
+from engram.testoutput.detect import _detected, detect_runner
+from engram.testoutput.fallback import _looks_passing, _parse_unknown
+from engram.testoutput.go import _parse_go
+from engram.testoutput.javascript import _parse_jest
+from engram.testoutput.jvm import _parse_junit
+from engram.testoutput.kinds import error_kind
+from engram.testoutput.python import _parse_pytest, _parse_unittest
+from engram.testoutput.rust import _parse_cargo
+from engram.testoutput.text import _as_text, _lines
+
+__all__ = [
+    "ERROR_KINDS",
+    "MAX_CHARS",
+    "MESSAGE_LIMIT",
+    "RUNNERS",
+    "TestFailure",
+    "detect_runner",
+    "error_kind",
+    "parse_test_output",
+]
+
+_PARSERS: dict[str, Callable[[list[str]], list[_Found]]] = {
+    "pytest": _parse_pytest,
+    "unittest": _parse_unittest,
+    "jest": _parse_jest,
+    "go": _parse_go,
+    "cargo": _parse_cargo,
+    "junit": _parse_junit,
+}
+
+
+def _informative(failure: TestFailure) -> tuple[bool, bool, bool, int]:
+    message = failure.message
+    return (bool(message), failure.kind != "unknown", not message.endswith("..."), len(message))
+
+
+def _merge(found: Iterable[_Found], limit: int) -> list[TestFailure]:
+    """One failure per key, at its first position, with the most informative message."""
+    best: dict[str, _Found] = {}
+    for item in found:
+        key = f"{item.failure.runner}\0{item.key}"
+        kept = best.get(key)
+        if kept is None:
+            best[key] = item
+        elif _informative(item.failure) > _informative(kept.failure):
+            best[key] = _Found(min(kept.pos, item.pos), item.key, item.failure)
+        elif item.pos < kept.pos:
+            best[key] = kept._replace(pos=item.pos)
+    ordered = sorted(best.values(), key=lambda item: item.pos)
+    return [item.failure for item in ordered[:limit]]
+
+
+def _parse(text: object, limit: int = 50) -> list[TestFailure]:
+    """parse_test_output without its guard (tests call it to see errors the guard would hide)."""
+    source = _as_text(text)
+    if not source or not isinstance(limit, int) or limit <= 0:
+        return []
+    lines = _lines(source)
+    found: list[_Found] = []
+    for runner in _detected(source):
+        found.extend(_PARSERS[runner](lines))
+    failures = _merge(found, limit)
+    if not failures and not _looks_passing(lines):
+        failures = _merge(_parse_unknown(lines), limit)
+    return failures
+
+
+def parse_test_output(text: str, limit: int = 50) -> list[TestFailure]:
+    """The failing tests and errors in test-runner output, in the order the output shows them.
+
+    One failure per test; at most ``limit``. A passing run, or output with no recognizable
+    failure, gives []. Never raises.
+    """
+    try:
+        return _parse(text, limit)
+    except Exception:
+        return []
