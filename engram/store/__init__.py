@@ -10,13 +10,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engram.store.store import TOTAL, CountRow, RuleChanges, Store, scopes_of
+    from engram.store.rulebook import RuleChanges
+    from engram.store.store import TOTAL, CountRow, Store, scopes_of
 
 __all__ = ["TOTAL", "CountRow", "RuleChanges", "Store", "open_store", "scopes_of"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("TOTAL", "CountRow", "RuleChanges", "Store", "scopes_of"):
+    if name == "RuleChanges":
+        from engram.store import rulebook
+
+        return rulebook.RuleChanges
+    if name in ("TOTAL", "CountRow", "Store", "scopes_of"):
         from engram.store import store
 
         return getattr(store, name)

@@ -11,27 +11,25 @@ from sqlalchemy import (
     BigInteger,
     Connection,
     Engine,
-    and_,
     case,
     cast,
     func,
     insert,
-    or_,
     select,
     update,
 )
 from sqlalchemy.exc import DBAPIError
 
-from engram.errors import RuleNotFoundError, StoreError
+from engram.errors import StoreError
 from engram.failures.messages import failure_template
-from engram.rules import Feedback, Rule
 from engram.store.engine import make_engine, store_error, write_transaction
+from engram.store.filters import SCOPE_COLUMNS, scope_filter, selector_filters
+from engram.store.frames import Frames
 from engram.store.migrate import ensure_schema
 from engram.store.models import (
     Feature,
     FeatureCount,
     Learn,
-    PlaybookVersion,
     RuleRow,
     TraceFailure,
     TraceFeature,
@@ -39,30 +37,15 @@ from engram.store.models import (
     TraceTag,
     utcnow,
 )
-from engram.store.rows import rule_from_mapping
+from engram.store.rulebook import RuleBook
 from engram.trace import Trace
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
-#: The columns of ``Store.run_frame``.
-RUN_COLUMNS = (
-    "trace_id", "run_id", "task_id", "category", "agent", "model", "job", "source_file",
-    "status", "valid", "passed", "reward", "failure_class", "error_type", "error_message",
-    "input_tokens", "output_tokens", "cache_tokens", "cost_usd", "duration_s", "turns",
-)  # fmt: skip
-FEEDBACK_FIELDS = tuple(Feedback.__dataclass_fields__)  # the feedback columns of ``rules``
 FEEDBACK_KEYS = ("rules_given", "measured", "helping", "hurting")  # of ``Store.stats``
 TOTAL = "*"  # the feature key of a scope's totals in feature_counts
 MICROS = 1_000_000  # rewards are summed as integer millionths, exact in any order
-_SCOPE_COLUMNS = {"category": TraceRow.category, "agent": TraceRow.agent, "model": TraceRow.model}
-_SELECTOR_COLUMNS = {
-    **_SCOPE_COLUMNS,
-    "job": TraceRow.job,
-    "task": TraceRow.task_id,
-    "file": TraceRow.source_file,
-    "status": TraceRow.status,
-}
 _TEXT_LIMITS = {
     "run_id": 200,
     "task_id": 200,
@@ -94,14 +77,6 @@ class CountRow:
         return self.reward_micros / MICROS
 
 
-@dataclass(slots=True)
-class RuleChanges:
-    added: int = 0
-    updated: int = 0
-    retired: int = 0
-    stale: bool = False  # not written: runs were added after mining read the store
-
-
 def scopes_of(trace: Trace) -> list[tuple[str, str]]:
     """The scopes a run counts in: all runs, and its category, agent and model when known."""
     scopes = [("all", "")]
@@ -115,7 +90,7 @@ def scopes_of(trace: Trace) -> list[tuple[str, str]]:
     return scopes
 
 
-class Store:
+class Store(RuleBook, Frames):
     """An engram store on SQLite or PostgreSQL; migrated to the current schema when opened."""
 
     def __init__(self, engine: Engine, location: str) -> None:
@@ -334,7 +309,7 @@ class Store:
 
     def count_traces(self, **selectors: str) -> int:
         with self.engine.connect() as conn:
-            query = select(func.count()).select_from(TraceRow).where(*_selector_filters(selectors))
+            query = select(func.count()).select_from(TraceRow).where(*selector_filters(selectors))
             return int(conn.execute(query).scalar_one())
 
     # ----------------------------------------------------------------------------- mining input
@@ -357,11 +332,11 @@ class Store:
         self, scope_kind: str, scope_value: str, features: Collection[str]
     ) -> tuple[list[int], list[bool], dict[str, set[int]]]:
         """Valid runs in a scope (ids, passed) and which of them have each of ``features``."""
-        scope_filter = _scope_filter(scope_kind, scope_value)
+        in_scope = scope_filter(scope_kind, scope_value)
         with self.engine.connect() as conn:
             runs = conn.execute(
                 select(TraceRow.id, TraceRow.passed)
-                .where(TraceRow.valid.is_(True), *scope_filter)
+                .where(TraceRow.valid.is_(True), *in_scope)
                 .order_by(TraceRow.id)
             ).all()
             members: dict[str, set[int]] = {key: set() for key in features}
@@ -372,381 +347,11 @@ class Store:
                     select(TraceFeature.trace_pk, Feature.key)
                     .join(Feature, Feature.id == TraceFeature.feature_id)
                     .join(TraceRow, TraceRow.id == TraceFeature.trace_pk)
-                    .where(Feature.key.in_(chunk), TraceRow.valid.is_(True), *scope_filter)
+                    .where(Feature.key.in_(chunk), TraceRow.valid.is_(True), *in_scope)
                 )
                 for trace_pk, key in result:
                     members[key].add(trace_pk)
         return [r[0] for r in runs], [bool(r[1]) for r in runs], members
-
-    # ----------------------------------------------------------------------------- rules
-
-    def data_version(self, conn: Connection | None = None) -> tuple[int, int]:
-        """What the stored runs are: their number and the newest id (runs are never removed,
-        and writers are serialised, so a new run changes both)."""
-        query = select(func.count(), func.coalesce(func.max(TraceRow.id), 0))
-        if conn is not None:
-            count, newest = conn.execute(query).one()
-        else:
-            with self.engine.connect() as own:
-                count, newest = own.execute(query).one()
-        return int(count), int(newest)
-
-    def save_rules(
-        self,
-        mined: Sequence[Rule],
-        scope_kinds: Collection[str],
-        learn_id: int | None,
-        mined_from: tuple[int, int] | None = None,
-        merged_into: dict[str, str] | None = None,
-    ) -> RuleChanges:
-        """Replace the learned rules of ``scope_kinds`` with ``mined`` in one transaction.
-
-        Rules no longer supported are retired, not deleted (``merged_into`` names the rule a
-        near-duplicate was merged into); a person's pin or retire stands.
-        With ``mined_from`` (the ``data_version`` mining read), nothing is written if runs
-        were added since: the result is ``stale`` and newer data must be mined instead.
-        """
-        changes = RuleChanges()
-        now = utcnow()
-        mined_by_id = {rule.id: rule for rule in mined}
-        with write_transaction(self.engine) as conn:
-            if mined_from is not None and self.data_version(conn) != mined_from:
-                changes.stale = True
-                return changes
-            existing = {
-                row.id: row
-                for row in conn.execute(
-                    select(RuleRow).where(RuleRow.scope_kind.in_(list(scope_kinds)))
-                )
-            }
-            for rule_id, rule in mined_by_id.items():
-                values = _rule_values(rule)
-                old = existing.get(rule_id)
-                if old is not None and old.text_by != "engram":
-                    del values["text"]  # a person's edit stands
-                if old is None:
-                    conn.execute(
-                        insert(RuleRow).values(
-                            id=rule_id,
-                            status="active",
-                            status_by="engram",
-                            first_seen=now,
-                            last_seen=now,
-                            first_learn_id=learn_id,
-                            last_learn_id=learn_id,
-                            **values,
-                        )
-                    )
-                    changes.added += 1
-                    continue
-                revived = old.status == "retired" and old.status_by == "engram"
-                if not revived and all(getattr(old, k) == v for k, v in values.items()):
-                    continue
-                extra: dict[str, Any] = {"last_seen": now, "last_learn_id": learn_id}
-                if revived:
-                    extra.update(status="active", status_reason=None)
-                conn.execute(update(RuleRow).where(RuleRow.id == rule_id).values(**values, **extra))
-                changes.added += revived
-                changes.updated += not revived
-            for rule_id, old in existing.items():
-                if rule_id in mined_by_id or old.status != "active" or old.status_by != "engram":
-                    continue
-                if old.origin != "learned":  # written by a person: no evidence to fade
-                    continue
-                target = (merged_into or {}).get(rule_id)
-                conn.execute(
-                    update(RuleRow)
-                    .where(RuleRow.id == rule_id)
-                    .values(
-                        status="retired",
-                        status_reason=f"merged into {target}"
-                        if target
-                        else "evidence fell below the thresholds",
-                        last_learn_id=learn_id,
-                    )
-                )
-                changes.retired += 1
-            self._snapshot(conn, f"learn {learn_id}" if learn_id else "mining", learn_id)
-        return changes
-
-    # ----------------------------------------------------------------------------- curation
-
-    def set_status(self, rule_id: str, status: str, reason: str | None, by: str) -> Rule:
-        """Pin, retire or restore a rule; ``by`` is "human" (a later learn leaves it be),
-        "engram" (evidence decides again) or "feedback" (retired for hurting runs)."""
-        rule = self.rule(rule_id)
-        verb = {"pinned": "pin", "retired": "retire", "active": "restore"}[status]
-        self._change_rule(rule.id, f"{verb} {rule.id}", status=status, status_reason=reason,
-                          status_by=by)  # fmt: skip
-        return self.rule(rule.id)
-
-    def edit_text(self, rule_id: str, text: str) -> Rule:
-        rule = self.rule(rule_id)
-        self._change_rule(rule.id, f"edit {rule.id}", text=text, text_by="human")
-        return self.rule(rule.id)
-
-    def add_rule(self, rule: Rule) -> Rule:
-        """Store a rule a person wrote (kept whatever the evidence says)."""
-        with write_transaction(self.engine) as conn:
-            if conn.execute(select(RuleRow.id).where(RuleRow.id == rule.id)).first():
-                raise StoreError(f"rule {rule.id} already exists", hint="engram patterns edit")
-            now = utcnow()
-            conn.execute(
-                insert(RuleRow).values(
-                    id=rule.id, status=rule.status, status_by=rule.status_by, origin="human",
-                    text_by="human", first_seen=now, last_seen=now, **_rule_values(rule),
-                )
-            )  # fmt: skip
-            self._snapshot(conn, f"add {rule.id}", None)
-        return self.rule(rule.id)
-
-    def import_rules(self, rules: Sequence[Rule], reason: str) -> tuple[int, int]:
-        """Store rules as they are: origin, status, wording, feedback counts and dates kept.
-
-        A rule whose id the store has is left as it is. All in one transaction and one playbook
-        version. Returns (added, skipped).
-        """
-        added = skipped = 0
-        with write_transaction(self.engine) as conn:
-            existing = set(conn.execute(select(RuleRow.id)).scalars())
-            now = utcnow()
-            for rule in rules:
-                if rule.id in existing:
-                    skipped += 1
-                    continue
-                existing.add(rule.id)
-                feedback = {name: getattr(rule.feedback, name) for name in FEEDBACK_FIELDS}
-                conn.execute(
-                    insert(RuleRow).values(
-                        id=rule.id, status=rule.status, status_reason=rule.status_reason,
-                        status_by=rule.status_by, origin=rule.origin, text_by=rule.text_by,
-                        first_seen=rule.first_seen or now, last_seen=rule.last_seen or now,
-                        **_rule_values(rule), **feedback,
-                    )
-                )  # fmt: skip
-                added += 1
-            if added:
-                self._snapshot(conn, reason, None)
-        return added, skipped
-
-    def _change_rule(self, rule_id: str, reason: str, **values: Any) -> None:
-        with write_transaction(self.engine) as conn:
-            conn.execute(update(RuleRow).where(RuleRow.id == rule_id).values(**values))
-            self._snapshot(conn, reason, None)
-
-    # ----------------------------------------------------------------------------- feedback
-
-    def record_feedback(self, conn: Connection, runs: Iterable[Trace]) -> None:
-        """Count, for each rule a run was given, whether that run passed, failed or earned
-        partial credit (runs that are not measurements count as neither)."""
-        counts: dict[str, Counter[str]] = {}
-        for trace in runs:
-            if not (trace.injected_rules and trace.outcome.valid):
-                continue
-            column = {"pass": "helpful", "fail": "harmful"}.get(trace.outcome.status, "neutral")
-            for rule_id in trace.injected_rules:
-                counts.setdefault(rule_id, Counter())[column] += 1
-        for rule_id, added in sorted(counts.items()):
-            conn.execute(
-                update(RuleRow)
-                .where(RuleRow.id == rule_id)
-                .values({getattr(RuleRow, k): getattr(RuleRow, k) + n for k, n in added.items()})
-            )
-
-    def task_instructions(self, limit: int = 20_000) -> list[tuple[str, str, str]]:
-        """One instruction per past task with a category: (task id, category, instruction)."""
-        query = (
-            select(TraceRow.task_id, TraceRow.category, func.max(TraceRow.instruction))
-            .where(TraceRow.category.is_not(None), TraceRow.instruction.is_not(None))
-            .group_by(TraceRow.task_id, TraceRow.category)
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [(str(t), str(c), str(i)) for t, c, i in conn.execute(query) if i]
-
-    def injected_runs(self) -> list[tuple[str | None, str | None, bool, list[str]]]:
-        """Valid runs that were given rules: (category, agent, passed, rule ids)."""
-        query = select(TraceRow.category, TraceRow.agent, TraceRow.passed, TraceRow.injected_rules)
-        query = query.where(TraceRow.valid.is_(True), TraceRow.injected_rules.is_not(None))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [(c, a, bool(p), list(ids)) for c, a, p, ids in rows if ids]
-
-    def stratum_totals(self) -> dict[tuple[str | None, str | None], tuple[int, int]]:
-        """Valid runs and passes per (category, agent)."""
-        query = (
-            select(
-                TraceRow.category,
-                TraceRow.agent,
-                func.count(),
-                func.sum(case((TraceRow.passed.is_(True), 1), else_=0)),
-            )
-            .where(TraceRow.valid.is_(True))
-            .group_by(TraceRow.category, TraceRow.agent)
-        )
-        with self.engine.connect() as conn:
-            return {(c, a): (int(n), int(p or 0)) for c, a, n, p in conn.execute(query)}
-
-    def save_efficacy(self, values: dict[str, dict[str, Any]], learn_id: int | None) -> int:
-        """Write rules' efficacy; retire (by "feedback") the active ones whose injection is
-        shown to hurt (its interval entirely below zero). Returns how many were retired."""
-        retired = 0
-        with write_transaction(self.engine) as conn:
-            for rule_id, row in sorted(values.items()):
-                conn.execute(update(RuleRow).where(RuleRow.id == rule_id).values(**row))
-            harmful = conn.execute(
-                select(RuleRow.id, RuleRow.efficacy, RuleRow.efficacy_high).where(
-                    RuleRow.status == "active", RuleRow.status_by != "human",
-                    RuleRow.efficacy_high < 0,
-                )
-            ).all()  # fmt: skip
-            for rule_id, effect, _ in harmful:
-                reason = f"its injection hurt: {100 * (effect or 0.0):+.0f} points when given"
-                conn.execute(
-                    update(RuleRow)
-                    .where(RuleRow.id == rule_id)
-                    .values(status="retired", status_by="feedback", status_reason=reason)
-                )
-                retired += 1
-            if retired:
-                self._snapshot(conn, f"feedback after learn {learn_id}", learn_id)
-        return retired
-
-    # ----------------------------------------------------------------------------- versions
-
-    def _snapshot(self, conn: Connection, reason: str, learn_id: int | None) -> None:
-        """Record the playbook as it now stands (every rule's text, status and score)."""
-        rows = conn.execute(
-            select(
-                RuleRow.id, RuleRow.kind, RuleRow.scope_kind, RuleRow.scope_value,
-                RuleRow.feature, RuleRow.text, RuleRow.status, RuleRow.score,
-            ).order_by(RuleRow.id)
-        ).all()  # fmt: skip
-        rules = [
-            {"id": r[0], "kind": r[1], "scope": f"{r[2]}={r[3]}" if r[3] else r[2],
-             "feature": r[4], "text": r[5], "status": r[6], "score": round(r[7], 4)}
-            for r in rows
-        ]  # fmt: skip
-        conn.execute(
-            insert(PlaybookVersion).values(
-                reason=reason[:200], learn_id=learn_id, rules=rules, created_at=utcnow()
-            )
-        )
-
-    def playbook_versions(self) -> list[dict[str, Any]]:
-        """Every version, oldest first: id, when, why, and its rules."""
-        query = select(PlaybookVersion).order_by(PlaybookVersion.id)
-        with self.engine.connect() as conn:
-            return [
-                {"version": row.id, "created_at": row.created_at, "reason": row.reason,
-                 "learn_id": row.learn_id, "rules": list(row.rules)}
-                for row in conn.execute(query)
-            ]  # fmt: skip
-
-    def rules(
-        self,
-        statuses: Collection[str] = ("active", "pinned"),
-        scopes: Collection[tuple[str, str]] | None = None,
-    ) -> list[Rule]:
-        query = select(RuleRow).where(RuleRow.status.in_(list(statuses)))
-        if scopes is not None:
-            if not scopes:
-                return []
-            query = query.where(
-                or_(
-                    *(
-                        and_(RuleRow.scope_kind == kind, RuleRow.scope_value == value)
-                        for kind, value in scopes
-                    )
-                )
-            )
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(RuleRow.score.desc(), RuleRow.id)).all()
-        return [rule_from_mapping(row._mapping) for row in rows]
-
-    def rule(self, rule_id: str) -> Rule:
-        """The rule with this id (a unique prefix is enough)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(RuleRow).where(RuleRow.id.like(f"{rule_id}%")).order_by(RuleRow.id).limit(2)
-            ).all()
-        if not rows:
-            raise RuleNotFoundError(f"no rule with id {rule_id!r}")
-        if len(rows) > 1 and rows[0].id != rule_id:
-            raise RuleNotFoundError(f"{rule_id!r} matches several rules; give more of the id")
-        return rule_from_mapping(rows[0]._mapping)
-
-    def rule_runs(self, rule: Rule, limit: int = 20) -> dict[str, Any]:
-        """The runs behind a rule: how many in its scope have its feature, and some of them."""
-        scope_filter = _scope_filter(rule.scope_kind, rule.scope_value)
-        with self.engine.connect() as conn:
-            has_feature = (
-                select(TraceFeature.trace_pk)
-                .join(Feature, Feature.id == TraceFeature.feature_id)
-                .where(Feature.key == rule.feature)
-            )
-            templates = [f.removeprefix("template:") for f in rule.merged_features
-                         if f.startswith("template:")]  # fmt: skip
-            if templates:  # a failure rule: runs whose main failure is in its cluster
-                has_feature = select(TraceFailure.trace_pk).where(
-                    TraceFailure.position == 0, TraceFailure.template.in_(templates)
-                )
-            query = (
-                select(
-                    TraceRow.trace_id,
-                    TraceRow.task_id,
-                    TraceRow.agent,
-                    TraceRow.status,
-                    TraceRow.reward,
-                    TraceRow.failure_class,
-                    TraceRow.source_file,
-                )
-                .where(TraceRow.id.in_(has_feature), *scope_filter)
-                .order_by(TraceRow.id)
-            )
-            sample = [dict(row._mapping) for row in conn.execute(query.limit(limit))]
-            excluded = conn.execute(
-                select(func.count())
-                .select_from(TraceRow)
-                .where(TraceRow.id.in_(has_feature), TraceRow.valid.is_(False), *scope_filter)
-            ).scalar_one()
-        return {"examples": sample, "excluded_errors_with_feature": int(excluded)}
-
-    # ----------------------------------------------------------------------------- analyses
-
-    def run_frame(self, selectors: dict[str, str] | None = None) -> pd.DataFrame:
-        """One row per selected run, with what comparisons and reports read (a DataFrame)."""
-        columns = [getattr(TraceRow, name) for name in RUN_COLUMNS]
-        query = select(*columns).where(*_selector_filters(selectors or {})).order_by(TraceRow.id)
-        return self._frame(query, RUN_COLUMNS)
-
-    def failure_frame(
-        self, selectors: dict[str, str] | None = None, *, main_of: Collection[str] | None = None
-    ) -> pd.DataFrame:
-        """One row per failure that selected runs reported, with its run's identity and class;
-        with ``main_of`` (statuses), only the main failure of runs that ended so."""
-        names = ("trace_id", "run_id", "task_id", "category", "agent", "model", "status",
-                 "failure_class")  # fmt: skip
-        parts = ("position", "source", "test", "kind", "message", "template")
-        query = (
-            select(
-                *(getattr(TraceRow, name) for name in names),
-                *(getattr(TraceFailure, name) for name in parts),
-            )
-            .join(TraceRow, TraceRow.id == TraceFailure.trace_pk)
-            .where(*_selector_filters(selectors or {}))
-            .order_by(TraceRow.id, TraceFailure.position)
-        )
-        if main_of is not None:
-            query = query.where(TraceFailure.position == 0, TraceRow.status.in_(list(main_of)))
-        return self._frame(query, (*names, *parts))
-
-    def _frame(self, query: Any, columns: Sequence[str]) -> pd.DataFrame:
-        import pandas as pd
-
-        with self.engine.connect() as conn:
-            rows = [tuple(row) for row in conn.execute(query)]  # plain tuples build fastest
-        return pd.DataFrame(rows, columns=list(columns))
 
     # ----------------------------------------------------------------------------- stats
 
@@ -754,7 +359,7 @@ class Store:
         """What the store holds: runs, pass rates by category/agent/model, errors by class."""
         with self.engine.connect() as conn:
             totals = _outcome_totals(conn, None)
-            by = {name: _outcome_totals(conn, column) for name, column in _SCOPE_COLUMNS.items()}
+            by = {name: _outcome_totals(conn, column) for name, column in SCOPE_COLUMNS.items()}
             is_error = TraceRow.valid.is_(False)
             classes = conn.execute(
                 select(is_error, TraceRow.failure_class, func.count())
@@ -837,37 +442,6 @@ def _outcome_totals(conn: Connection, column: Any) -> dict[Any, dict[str, Any]]:
     return result
 
 
-def _scope_filter(scope_kind: str, scope_value: str) -> list[Any]:
-    if scope_kind == "all":
-        return []
-    return [_SCOPE_COLUMNS[scope_kind] == scope_value]
-
-
-SELECTOR_KEYS = (*_SELECTOR_COLUMNS, "tag")
-
-
-def _selector_filters(selectors: dict[str, str]) -> list[Any]:
-    """SQL conditions for selectors; ``file`` matches a path or its last parts, ``tag`` a tag."""
-    filters: list[Any] = []
-    for key, value in selectors.items():
-        if key == "tag":
-            tagged = select(TraceTag.trace_pk).where(TraceTag.tag == value)
-            filters.append(TraceRow.id.in_(tagged))
-        elif key == "file":
-            escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            filters.append(
-                or_(
-                    TraceRow.source_file == value,
-                    TraceRow.source_file.like(f"%/{escaped}", escape="\\"),
-                )
-            )
-        elif key in _SELECTOR_COLUMNS:
-            filters.append(_SELECTOR_COLUMNS[key] == value)
-        else:
-            raise StoreError(f"unknown selector {key!r}; known: {', '.join(SELECTOR_KEYS)}")
-    return filters
-
-
 def _cap(value: str | None, limit: int) -> str | None:
     if value is None:
         return None
@@ -920,29 +494,4 @@ def _trace_row(trace: Trace, learn_id: int | None) -> dict[str, Any]:
         "injected_rules": list(trace.injected_rules),
         "learn_id": learn_id,
         "created_at": utcnow(),
-    }
-
-
-def _rule_values(rule: Rule) -> dict[str, Any]:
-    evidence = rule.evidence
-    return {
-        "kind": rule.kind,
-        "scope_kind": rule.scope_kind,
-        "scope_value": rule.scope_value,
-        "feature": rule.feature,
-        "merged_features": list(rule.merged_features),
-        "exceptions": list(rule.exceptions),
-        "text": rule.text,
-        "n_with": evidence.n_with,
-        "pass_with": evidence.pass_with,
-        "n_without": evidence.n_without,
-        "pass_without": evidence.pass_without,
-        "reward_with": evidence.reward_with,
-        "reward_without": evidence.reward_without,
-        "difference": evidence.difference,
-        "ci_low": evidence.ci_low,
-        "ci_high": evidence.ci_high,
-        "p_value": evidence.p_value,
-        "q_value": evidence.q_value,
-        "score": rule.score,
     }

@@ -192,3 +192,10 @@ def test_tags_label_runs_for_selectors_even_when_learned_again(tmp_path: Path) -
     with open_store() as store:
         assert store.count_traces(tag="first") == store.count_traces(tag="again") == 40
         assert len(store.run_frame({"tag": "first", "category": "refactoring"})) == 10
+
+
+def test_the_cli_and_the_store_know_the_same_selectors() -> None:
+    from engram.selectors import SELECTOR_KEYS
+    from engram.store.filters import SELECTOR_KEYS as STORE_KEYS
+
+    assert set(SELECTOR_KEYS) == set(STORE_KEYS)
