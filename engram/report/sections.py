@@ -1,0 +1,334 @@
+"""The report's sections: header, pass rates, comparison, distributions, failures, playbook."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from engram.report import charts
+from engram.report.data import (
+    METRICS,
+    auto_sides,
+    categories,
+    configurations,
+    metric_groups,
+    overall,
+    rates_by,
+)
+from engram.report.page import (
+    CHART_ROWS,
+    CLUSTER_ROWS,
+    RULE_CHART_ROWS,
+    Safe,
+    _e,
+    _metric_format,
+    _Page,
+    _pct,
+    _points,
+    _rate_words,
+    _side,
+    _top,
+)
+from engram.report.tables import (
+    _excluded_table,
+    _metric_table,
+    _paired_words,
+    _rate_table,
+    _sides_table,
+    _spread_table,
+    _table,
+    _task_table,
+)
+from engram.selectors import describe
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from engram.rules import Rule
+    from engram.store import Store
+
+
+def _header(store: Store, selectors: dict[str, str], runs: pd.DataFrame, now: datetime) -> str:
+    total = overall(runs)
+    facts: list[tuple[str, object]] = [
+        ("Store", Safe(f"<code>{_e(store.location)}</code>")),
+        ("Selection", Safe(f"<code>{_e(describe(selectors))}</code>")),
+        ("Runs", f"{total.runs:,}"),
+        ("Valid runs", f"{total.valid:,} ({total.runs - total.valid:,} not measured)"),
+        ("Pass rate", _rate_words(total)),
+        ("Generated", now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+    ]
+    if total.runs:
+        facts[4:4] = [("Tasks", f"{runs['task_id'].nunique():,}")]
+    items = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in facts)
+    if not total.runs:
+        message = (
+            "There are no runs in this store yet."
+            if not selectors
+            else f"There are no runs that match {describe(selectors)}."
+        )
+        body = f'<p class="empty" id="no-runs">{_e(message)}</p>'
+    else:
+        body = _nav()
+    return f'<header><h1>engram report</h1><dl class="facts">{items}</dl>{body}</header>'
+
+
+def _nav() -> str:
+    links = (
+        ("pass-rates", "Pass rates"),
+        ("comparison", "Comparison"),
+        ("distributions", "Tokens, cost and duration"),
+        ("failures", "Failures"),
+        ("playbook", "Playbook"),
+    )
+    return "<nav>" + "".join(f'<a href="#{key}">{name}</a>' for key, name in links) + "</nav>"
+
+
+def _pass_rates(page: _Page, runs: pd.DataFrame) -> str:
+    parts = ['<section id="pass-rates"><h2>Pass rates</h2>']
+    for key, title, groups in (
+        ("configuration", "Configuration", configurations(runs)),
+        ("category", "Category", categories(runs)),
+    ):
+        rates = rates_by(runs, groups)
+        parts.append(f"<h3>By {title.lower()}</h3>")
+        measured = sorted((r for r in rates if r.valid), key=lambda r: (-r.valid, r.label))
+        shown = sorted(measured[:CHART_ROWS], key=lambda r: r.label)
+        if shown:
+            svg = charts.rate_chart(
+                f"chart-pass-{key}",
+                [r.label for r in shown],
+                [r.rate or 0.0 for r in shown],
+                [r.interval or (0.0, 1.0) for r in shown],
+                [r.valid for r in shown],
+            )
+            more = f" ({CHART_ROWS} with the most valid runs)" if len(measured) > CHART_ROWS else ""
+            parts.append(page.figure(f"chart-pass-{key}", svg, f"Pass rate by {key}{more}."))
+        parts.append(_rate_table(f"rates-{key}", title, rates))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _comparison(
+    store: Store,
+    runs: pd.DataFrame,
+    selectors: dict[str, str],
+    baseline: dict[str, str] | None,
+    treatment: dict[str, str] | None,
+) -> str:
+    from engram.compare import compare
+
+    head = '<section id="comparison"><h2>Comparison</h2>'
+    if baseline is not None and treatment is not None:
+        how = "Baseline and treatment as given."
+    else:
+        sides = auto_sides(runs, selectors)
+        if sides is None:
+            return (
+                head + '<p class="empty">The selected runs hold one agent: nothing to compare.'
+                " Give --baseline and --treatment to compare other selections.</p></section>"
+            )
+        baseline, treatment = sides
+        how = (
+            f"The two agents with the most runs: baseline {baseline['agent']}, treatment "
+            f"{treatment['agent']} (the baseline is the first of the two by name)."
+        )
+    data = compare(store, baseline, treatment).as_dict()
+    parts = [head, f'<p class="note">{_e(how)}</p>', _sides_table(data)]
+    parts.append(f'<p class="verdict" id="verdict">{_e(data["verdict"])}</p>')
+    parts.append(_paired_words(data["paired"]))
+    if data["metrics"]:
+        parts.append(_metric_table(data["metrics"]))
+    parts.append("<h3>Tasks</h3>")
+    parts.append(_task_table(data["tasks"]))
+    parts.append("<h3>Excluded runs</h3>")
+    parts.append(_excluded_table(data["excluded"]))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _distributions(page: _Page, runs: pd.DataFrame) -> str:
+    groups = configurations(runs)
+    parts = ['<section id="distributions"><h2>Tokens, cost and duration</h2>']
+    drawn = 0
+    for column, title, axis in METRICS:
+        values = metric_groups(runs, groups, column)
+        if not values:
+            continue
+        if len(values) > CHART_ROWS:  # the configurations with the most runs
+            most = sorted(values, key=lambda label: (-len(values[label]), label))[:CHART_ROWS]
+            values = {label: values[label] for label in sorted(most)}
+        drawn += 1
+        flat = [v for known in values.values() for v in known]
+        log = min(flat) > 0 and max(flat) / min(flat) >= 50
+        chart_id = f"chart-{column.replace('_', '-')}"
+        svg = charts.distribution_chart(
+            chart_id, values, axis + (" (log scale)" if log else ""), log
+        )
+        parts.append(f"<h3>{_e(title)}</h3>")
+        parts.append(page.figure(chart_id, svg, f"{title} per configuration: box = quartiles, "
+                                 "line = median, whiskers = 5th to 95th percentile."))  # fmt: skip
+        parts.append(_spread_table(f"spread-{column}", values, _metric_format(column)))
+    if not drawn:
+        parts.append('<p class="empty">The runs recorded no tokens, cost or duration.</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
+    from engram.failures.modes import failure_modes
+
+    data = failure_modes(store, selectors).as_dict()
+    parts = [
+        '<section id="failures"><h2>Failures</h2>',
+        f"<p>{data['failed']:,} of {data['runs']:,} runs did not pass.</p>",
+    ]
+    classes = data["classes"]
+    if not classes:
+        parts.append('<p class="empty">No failures.</p></section>')
+        return "".join(parts)
+    shown = classes[:CHART_ROWS]
+    svg = charts.failure_chart(
+        "chart-failure-classes",
+        [c["class"] for c in shown],
+        [c["runs"] for c in shown],
+        [c["side"] for c in shown],
+    )
+    parts.append(page.figure("chart-failure-classes", svg, "Runs that did not pass, by class."))
+    parts.append(
+        _table(
+            "failure-classes",
+            ["Class", "Side", "Runs", "Share", "Categories"],
+            [
+                [
+                    c["class"],
+                    _side(c["side"]),
+                    f"{c['runs']:,}",
+                    _pct(c["share"]),
+                    _top(c["categories"]),
+                ]
+                for c in classes
+            ],
+            numeric={2, 3},
+        )
+    )
+    parts.append("<h3>Top failure clusters</h3>")
+    clusters = data["clusters"]
+    top = [
+        cluster
+        for side in ("agent", "environment")
+        for cluster in sorted(
+            (c for c in clusters if c["side"] == side), key=lambda c: (-c["runs"], c["template"])
+        )[:CLUSTER_ROWS]
+    ]
+    parts.append(
+        _table(
+            "failure-clusters",
+            ["Template", "Kind", "Side", "Runs", "Share", "Tasks", "Categories"],
+            [
+                [
+                    Safe(f"<code>{_e(c['template'])}</code>"),
+                    c["kind"],
+                    _side(c["side"]),
+                    f"{c['runs']:,}",
+                    _pct(c["share"]),
+                    f"{c['tasks']:,}",
+                    _top(c["categories"]),
+                ]
+                for c in top
+            ],
+            numeric={3, 4, 5},
+            empty="No failure messages were recorded.",
+        )
+    )
+    if len(clusters) > len(top):
+        parts.append(
+            f'<p class="note">{len(clusters) - len(top)} more clusters: '
+            "<code>engram failures --format json</code> lists them all.</p>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _behaviour_rules(page: _Page, rules: Sequence[Rule]) -> str:
+    parts: list[str] = []
+    shown = list(rules[:RULE_CHART_ROWS])
+    svg = charts.effect_chart(
+        "chart-rule-effects",
+        [r.text for r in shown],
+        [r.evidence.difference for r in shown],
+        [(r.evidence.ci_low, r.evidence.ci_high) for r in shown],
+        [r.kind for r in shown],
+    )
+    more = (
+        f" (the {RULE_CHART_ROWS} with the highest scores)" if len(rules) > RULE_CHART_ROWS else ""
+    )
+    parts.append(page.figure("chart-rule-effects", svg, f"The rules' effects{more}."))
+    rows = []
+    for rule in rules:
+        ev = rule.evidence
+        rows.append([
+            rule.status, rule.kind, rule.scope_label, rule.text,
+            f"{ev.pass_with}/{ev.n_with} ({_pct(ev.pass_rate_with)})",
+            f"{ev.pass_without}/{ev.n_without} ({_pct(ev.pass_rate_without)})",
+            f"{ev.runs:,}",
+            f"{_points(ev.difference)} [{_points(ev.ci_low)}, {_points(ev.ci_high)}]",
+            f"{ev.q_value:.2g}",
+        ])  # fmt: skip
+    parts.append(
+        _table(
+            "rules",
+            [
+                "Status",
+                "Kind",
+                "Scope",
+                "Rule",
+                "Pass with",
+                "Pass without",
+                "n",
+                "Difference [95% interval]",
+                "q-value",
+            ],
+            rows,
+            numeric={4, 5, 6, 7, 8},
+        )
+    )
+    return "".join(parts)
+
+
+def _failure_rules(rules: Sequence[Rule]) -> str:
+    """Rules about recurring failures: their evidence is a share of runs, not a difference."""
+    rows = [
+        [
+            rule.status, rule.kind, rule.scope_label, rule.text,
+            f"{rule.evidence.n_with:,} of {rule.evidence.runs:,}",
+            f"{_pct(rule.evidence.difference)} [{_pct(rule.evidence.ci_low)},"
+            f" {_pct(rule.evidence.ci_high)}]",
+            f"{rule.evidence.q_value:.2g}",
+        ]
+        for rule in rules
+    ]  # fmt: skip
+    headers = ["Status", "Kind", "Scope", "Rule", "Runs ended so", "Share [95% interval]",
+               "q-value"]  # fmt: skip
+    return "<h3>Recurring failures</h3>" + _table("failure-rules", headers, rows, numeric={4, 5, 6})
+
+
+def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
+    parts = ['<section id="playbook"><h2>Playbook</h2>']
+    if not rules:
+        parts.append('<p class="empty">There are no active or pinned rules.</p></section>')
+        return "".join(parts)
+    counts = {status: sum(r.status == status for r in rules) for status in ("active", "pinned")}
+    parts.append(
+        f"<p>{counts['active']} active and {counts['pinned']} pinned rules, learned from every "
+        "run in the store (not only the selected ones).</p>"
+    )
+    failures = [r for r in rules if r.is_failure]
+    rules = [r for r in rules if not r.is_failure]
+    if rules:
+        parts.append(_behaviour_rules(page, rules))
+    if failures:
+        parts.append(_failure_rules(failures))
+    parts.append("</section>")
+    return "".join(parts)
