@@ -53,8 +53,10 @@ def failures_command(
             typer.echo(f"  {found.name:<20} {found.runs:>7,} runs {percent(found.share):>5}"
                        f"  {_top(found.categories)}")  # fmt: skip
         for cluster in clusters[:limit]:
+            # the agent's failures by error kind; the environment's by what broke
+            label = cluster.kind if side == "agent" else next(iter(cluster.classes), "unknown")
             typer.echo(
-                f"  [{cluster.kind}] {cluster.template}\n"
+                f"  [{label}] {cluster.template}\n"
                 f"      {cluster.runs:,} runs ({percent(cluster.share)}), {cluster.tasks} tasks;"
                 f" {_top(cluster.categories)}; {_top(cluster.agents)}; e.g. {cluster.examples[0]}"
             )

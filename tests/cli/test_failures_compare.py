@@ -16,7 +16,8 @@ def test_failures_lists_the_agents_failures_apart_from_the_environments(
     agent, _, environment = text.partition("not the agent's doing")
     assert "the agent's failures" in agent and "tests_failed" in agent
     assert "ModuleNotFoundError: No module named <STR>" in agent
-    assert "infrastructure" in environment and "Docker compose command failed" in environment
+    assert "[infrastructure] RuntimeError: Docker compose command failed" in environment
+    assert "[model_provider] APIError:" in environment  # labelled by what broke, not error kind
     assert "Docker" not in agent
 
 
