@@ -8,9 +8,11 @@ per-task pass rates get a Wilcoxon signed-rank test; with no shared tasks, Fishe
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engram.errors import EngramError
 from engram.mining import stats
 from engram.selectors import describe
 
@@ -65,8 +67,6 @@ def compare(
 ) -> Comparison:
     """Compare the runs ``baseline`` selects with those ``treatment`` selects."""
     if baseline == treatment:
-        from engram.errors import EngramError
-
         raise EngramError("baseline and treatment select the same runs")
     base_runs, treat_runs = store.run_frame(baseline), store.run_frame(treatment)
     result = compare_frames(base_runs, treat_runs, describe(baseline), describe(treatment))
@@ -378,11 +378,7 @@ def _median_gap(a: list[float], b: list[float]) -> tuple[float, float] | None:
 
 
 def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return statistics.median(values) if values else None
 
 
 def _counts(column: pd.Series) -> dict[str, int]:

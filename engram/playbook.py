@@ -118,14 +118,11 @@ def inject(
     from engram.render.inject import replace_block, replace_section
 
     if section:
-        playbook = suggest(category, store=store)
-        block = playbook.to_markdown(max_tokens) if playbook.rules else None
-        return replace_section(text, block)
-    if category is None:
-        category = task_category(text)
-    playbook = suggest(category, store=store, instruction=text)
-    block = playbook.to_markdown(max_tokens) if playbook.rules else None
-    return replace_block(text, block)
+        playbook, place = suggest(category, store=store), replace_section
+    else:
+        category = category if category is not None else task_category(text)
+        playbook, place = suggest(category, store=store, instruction=text), replace_block
+    return place(text, playbook.to_markdown(max_tokens) if playbook.rules else None)
 
 
 def _read(

@@ -26,7 +26,7 @@ def failures_command(
     Errors not of the agent's making (infrastructure, model provider, verifier) are listed
     apart from the agent's own failures.
     """
-    from engram.failures.modes import failure_modes
+    from engram.failures.modes import failure_modes, top_counts
     from engram.selectors import parse_selectors
     from engram.store import open_store
 
@@ -51,20 +51,14 @@ def failures_command(
         typer.echo(f"\n{title}")
         for found in classes:
             typer.echo(f"  {found.name:<20} {found.runs:>7,} runs {percent(found.share):>5}"
-                       f"  {_top(found.categories)}")  # fmt: skip
+                       f"  {top_counts(found.categories)}")  # fmt: skip
         for cluster in clusters[:limit]:
             # the agent's failures by error kind; the environment's by what broke
             label = cluster.kind if side == "agent" else next(iter(cluster.classes), "unknown")
             typer.echo(
                 f"  [{label}] {cluster.template}\n"
                 f"      {cluster.runs:,} runs ({percent(cluster.share)}), {cluster.tasks} tasks;"
-                f" {_top(cluster.categories)}; {_top(cluster.agents)}; e.g. {cluster.examples[0]}"
+                f" {top_counts(cluster.categories)}; {top_counts(cluster.agents)}; e.g. {cluster.examples[0]}"
             )
         if len(clusters) > limit:
             typer.echo(f"  … {len(clusters) - limit} more clusters (--limit, or --format json)")
-
-
-def _top(counts: dict[str, int], shown: int = 3) -> str:
-    items = list(counts.items())
-    text = ", ".join(f"{name} {n}" for name, n in items[:shown])
-    return text + (f", +{len(items) - shown} more" if len(items) > shown else "")

@@ -186,6 +186,13 @@ def _classes(failed: pd.DataFrame, total_runs: int) -> list[FailureClass]:
     return found
 
 
+def top_counts(counts: dict[str, int], shown: int = 3) -> str:
+    """``refactoring 12, docs 3, +2 more``: the largest counts, for a line of text."""
+    items = list(counts.items())
+    text = ", ".join(f"{name} {n}" for name, n in items[:shown])
+    return text + (f", +{len(items) - shown} more" if len(items) > shown else "")
+
+
 def _counts(column: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in column.dropna().value_counts().items()}
 

@@ -103,10 +103,6 @@ def _words(template: str) -> int:
     return len(_WORD.findall(_MASK.sub(" ", template)))
 
 
-def is_failure_rule(rule: Rule) -> bool:
-    return rule.feature.startswith(PREFIX)
-
-
 def _scopes(scope_kind: str, main: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     if scope_kind == "all":
         return [("", main)]

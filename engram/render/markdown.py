@@ -26,7 +26,7 @@ def rule_line(rule: Rule) -> str:
     if rule.origin == "human":
         given = evidence_of_use(rule)
         return f"- {rule.kind.upper()}: {rule.text} (written by a person{given})"
-    if rule.feature.startswith("failure:"):  # a recurring failure: how often it happened
+    if rule.is_failure:  # a recurring failure: how often it happened
         share = round(100 * evidence.difference)
         return (
             f"- {rule.kind.upper()}: {rule.text} ({share}% of runs ended so:"

@@ -143,12 +143,6 @@ def _points(value: float) -> str:
     return f"{100 * value:+.1f}"
 
 
-def _top(counts: dict[str, int], shown: int = 3) -> str:
-    items = list(counts.items())
-    text = ", ".join(f"{name} {n}" for name, n in items[:shown])
-    return text + (f", +{len(items) - shown} more" if len(items) > shown else "")
-
-
 def _metric_format(column: str) -> Callable[[float | None], str]:
     def money(value: float | None) -> str:
         if value is None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from engram.failures.modes import top_counts
 from engram.report import charts
 from engram.report.data import (
     METRICS,
@@ -28,7 +29,6 @@ from engram.report.page import (
     _points,
     _rate_words,
     _side,
-    _top,
 )
 from engram.report.tables import (
     _excluded_table,
@@ -206,7 +206,7 @@ def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
                     _side(c["side"]),
                     f"{c['runs']:,}",
                     _pct(c["share"]),
-                    _top(c["categories"]),
+                    top_counts(c["categories"]),
                 ]
                 for c in classes
             ],
@@ -234,7 +234,7 @@ def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
                     f"{c['runs']:,}",
                     _pct(c["share"]),
                     f"{c['tasks']:,}",
-                    _top(c["categories"]),
+                    top_counts(c["categories"]),
                 ]
                 for c in top
             ],

@@ -241,13 +241,14 @@ class Store(RuleBook, Frames):
 
     def _add_tags(self, conn: Connection, pks: dict[str, int], traces: Sequence[Trace]) -> None:
         """Tag new runs, and known runs learned again with a tag they lacked."""
+        pks = dict(pks)
         known = [trace.trace_id for trace in traces if trace.trace_id not in pks]
         for start in range(0, len(known), 500):
             chunk = known[start : start + 500]
             found = conn.execute(
                 select(TraceRow.trace_id, TraceRow.id).where(TraceRow.trace_id.in_(chunk))
             )
-            pks = {**pks, **{trace_id: pk for trace_id, pk in found}}
+            pks.update((trace_id, pk) for trace_id, pk in found)
         rows = [
             {"trace_pk": pks[trace.trace_id], "tag": tag[:100]}
             for trace in traces
