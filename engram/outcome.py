@@ -13,6 +13,7 @@ _STATUS_WORDS = {
     "partial": "partial", "partially_passed": "partial",
     "fail": "fail", "failed": "fail", "failure": "fail", "unresolved": "fail",
     "error": "error", "errored": "error", "exception": "error", "crashed": "error",
+    "unmeasured": "unmeasured",
 }  # fmt: skip
 
 # Checked in this order: a verifier or agent time-out names itself before the words it shares
@@ -61,7 +62,7 @@ RESULT_SUBTYPE_CLASSES = {
 
 
 def normalize_status(value: object) -> str | None:
-    """Map a source's status word onto ``pass``/``partial``/``fail``/``error`` (None if unknown)."""
+    """Map a source's status word onto a status of ``engram.trace.STATUSES`` (None if unknown)."""
     if isinstance(value, bool):
         return "pass" if value else "fail"
     if not isinstance(value, str):
@@ -96,9 +97,14 @@ def resolve_outcome(
     ``cause`` is a class the source already named (e.g. from a result subtype); ``details`` are
     further error texts searched for a cause. Infrastructure, provider and verifier errors make a
     run an ``error`` (not a measurement) unless it passed; budget errors are the agent's own
-    limit and count as a valid fail.
+    limit and count as a valid fail. ``status="unmeasured"`` (nothing judged the task) stays
+    so unless a reward says otherwise.
     """
     named = normalize_status(status)
+    if named == "unmeasured" and reward is None:
+        return Outcome(status="unmeasured", error_type=error_type, error_message=error_message)
+    if named == "unmeasured":
+        named = None  # a reward is a measurement after all
     if named is None and reward is not None:
         named = "pass" if reward >= 1.0 else "partial" if reward > 0.0 else "fail"
     message_class = cause or classify_message(error_type, error_message, *details)

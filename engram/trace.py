@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 import orjson
 
-#: Outcome statuses. Only ``VALID_STATUSES`` are measurements that enter success statistics.
-STATUSES = ("pass", "partial", "fail", "error")
+#: Outcome statuses. Only ``VALID_STATUSES`` are measurements that enter success statistics;
+#: ``error`` is a run that broke before it was measured, ``unmeasured`` one nothing measured
+#: (an interactive session, a stream with no verifier): counted, never in pass rates or failures.
+STATUSES = ("pass", "partial", "fail", "error", "unmeasured")
 VALID_STATUSES = frozenset({"pass", "partial", "fail"})
 
 #: Failure classes (DESIGN.md); infrastructure, model_provider and verifier are never the agent's
@@ -70,6 +72,11 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return self.status == "pass"
+
+    @property
+    def measured(self) -> bool:
+        """Whether anything judged the run at all (an ``error`` was, and broke)."""
+        return self.status != "unmeasured"
 
 
 @dataclass(frozen=True, slots=True)
