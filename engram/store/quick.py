@@ -60,7 +60,7 @@ def read_playbook(
 def _connect(path: Path) -> Iterator[sqlite3.Connection]:
     if not path.is_file():
         raise sqlite3.OperationalError("no such store")
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
     try:
         conn.row_factory = sqlite3.Row
         yield conn

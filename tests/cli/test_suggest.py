@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from engram.marker import injected_rule_ids
 from engram.synthetic import DEEP_SEARCH
 from tests.cli.conftest import Invoke
@@ -128,3 +130,17 @@ def test_inject_section_creates_the_file(invoke: Invoke, learned: Path, tmp_path
     memory.parent.mkdir()
     assert invoke("inject", str(memory), "--section").exit_code == 0
     assert memory.read_text().startswith("<!-- engram:begin rules=")
+
+
+def test_a_relative_engram_dir_serves_suggest_and_inject(
+    invoke: Invoke, sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    sqlite_only: None,
+) -> None:
+    monkeypatch.setenv("ENGRAM_DIR", "elsewhere")
+    assert invoke("learn", str(sample_corpus), "-q").exit_code == 0
+    assert (tmp_path / "elsewhere" / "engram.db").is_file()
+    result = invoke("suggest", "--category", "cross_module_bug_fix")
+    assert result.exit_code == 0 and "<!-- engram:begin rules=r_" in result.stdout
+    instruction = tmp_path / "task.md"
+    instruction.write_text("Category: cross_module_bug_fix\n\nFix it.\n")
+    assert "<!-- engram:end -->" in invoke("inject", str(instruction), "-o", "-").stdout
