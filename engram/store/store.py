@@ -308,6 +308,13 @@ class Store(RuleBook, Frames):
             ],
         )
 
+    def known_categories(self) -> list[str]:
+        """Every task category the store has runs or rules of, sorted."""
+        with self.engine.connect() as conn:
+            runs = select(TraceRow.category).where(TraceRow.category.is_not(None)).distinct()
+            rules = select(RuleRow.scope_value).where(RuleRow.scope_kind == "category").distinct()
+            return sorted({value for (value,) in conn.execute(runs.union(rules)) if value})
+
     def count_traces(self, **selectors: str) -> int:
         with self.engine.connect() as conn:
             query = select(func.count()).select_from(TraceRow).where(*selector_filters(selectors))
