@@ -34,6 +34,7 @@ def test_the_seed_pilot_is_not_significant_and_the_tls_error_is_infrastructure(p
     assert result["baseline"] | {"ci": None, "errors": None} == {
         "selector": f"agent={BASELINE_AGENT}", "runs": 10, "valid": 9, "passed": 8,
         "pass_rate": 0.8889, "ci": None, "mean_reward": 0.8889, "errors": None, "tasks": 10,
+        "unmeasured": 0,
     }  # fmt: skip
     assert result["baseline"]["errors"] == {"infrastructure": 1}
     assert result["treatment"]["passed"] == result["treatment"]["valid"] == 10

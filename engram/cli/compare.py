@@ -60,7 +60,8 @@ def _print(data: dict[str, Any], tasks: bool = True) -> None:
         typer.echo(
             f"{side:<10} {s['selector']}: {s['passed']}/{s['valid']} passed"
             f" {percent(s['pass_rate'])} {ci}"
-            + (f", {errors} run(s) not measured" if errors else "")
+            + (f", {errors} run(s) ended in errors" if errors else "")
+            + (f", {s['unmeasured']} unmeasured" if s["unmeasured"] else "")
         )
     if tasks and data["tasks"]:
         rows = data["tasks"]

@@ -10,6 +10,7 @@ from engram.failures.modes import top_counts
 from engram.report import charts
 from engram.report.data import (
     METRICS,
+    Rate,
     auto_sides,
     categories,
     configurations,
@@ -49,13 +50,20 @@ if TYPE_CHECKING:
     from engram.store import Store
 
 
+def _valid_words(total: Rate, runs: pd.DataFrame) -> str:
+    unmeasured = int((runs["status"] == "unmeasured").sum()) if total.runs else 0
+    errors = total.runs - total.valid - unmeasured
+    words = f"{total.valid:,} ({errors:,} ended in errors not of the agent's making"
+    return words + (f", {unmeasured:,} unmeasured)" if unmeasured else ")")
+
+
 def _header(store: Store, selectors: dict[str, str], runs: pd.DataFrame, now: datetime) -> str:
     total = overall(runs)
     facts: list[tuple[str, object]] = [
         ("Store", Safe(f"<code>{_e(store.location)}</code>")),
         ("Selection", Safe(f"<code>{_e(describe(selectors))}</code>")),
         ("Runs", f"{total.runs:,}"),
-        ("Valid runs", f"{total.valid:,} ({total.runs - total.valid:,} not measured)"),
+        ("Valid runs", _valid_words(total, runs)),
         ("Pass rate", _rate_words(total)),
         ("Generated", now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
     ]
