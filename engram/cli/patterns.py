@@ -43,16 +43,25 @@ def list_command(
         typer.echo("no rules", err=True)
         return
     for rule in rules:
-        evidence = rule.evidence
-        numbers = (
-            f"{percent(evidence.difference):>4} of runs"
-            if rule.is_failure
-            else f"{percent(evidence.pass_rate_with)} vs {percent(evidence.pass_rate_without)}"
-        )
-        typer.echo(
-            f"{rule.id}  {rule.kind:<5} {rule.scope_label:<32} score {rule.score:5.2f}"
-            f"  {numbers}  n={evidence.runs:<6,} q={evidence.q_value:.1e}  {rule.feature}"
-        )
+        typer.echo(f"{rule.id}  {rule.kind:<5} {rule.scope_label:<32} {_numbers(rule)}")
+
+
+def _numbers(rule: Rule) -> str:
+    """A rule's evidence in one line: its numbers, or who wrote it and how it fared."""
+    if rule.by_person:
+        f = rule.feedback
+        given = f.helpful + f.harmful + f.neutral
+        fared = f"; given to {given:,} runs, {f.helpful:,} passed" if given else ""
+        return f"written by a person{fared}  {rule.text[:60]}"
+    e = rule.evidence
+    numbers = (
+        f"{percent(e.difference):>4} of runs"
+        if rule.is_failure
+        else f"{percent(e.pass_rate_with)} vs {percent(e.pass_rate_without)}"
+    )
+    return (
+        f"score {rule.score:5.2f}  {numbers}  n={e.runs:<6,} q={e.q_value:.1e}  {rule.feature}"
+    )
 
 
 @app.command("show")
