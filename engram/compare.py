@@ -211,16 +211,21 @@ def _paired(rows: list[dict[str, Any]]) -> dict[str, Any]:
     single = all(r["baseline"]["valid"] == 1 and r["treatment"]["valid"] == 1 for r in rows)
     base_rates = [r["baseline"]["passed"] / r["baseline"]["valid"] for r in rows]
     treat_rates = [r["treatment"]["passed"] / r["treatment"]["valid"] for r in rows]
-    counts = {"both_pass": 0, "only_treatment": 0, "only_baseline": 0, "both_fail": 0}
+    # Every paired task in exactly one: with repeated runs "only" means "better on", and
+    # "tied" holds equal partial rates (both sides passing 2 of 4, say).
+    counts = {"both_pass": 0, "only_treatment": 0, "only_baseline": 0, "both_fail": 0,
+              "tied": 0}  # fmt: skip
     for b, t in zip(base_rates, treat_rates, strict=True):
-        if b == 1 and t == 1:
-            counts["both_pass"] += 1
-        elif t > b:
+        if t > b:
             counts["only_treatment"] += 1
         elif b > t:
             counts["only_baseline"] += 1
-        elif b == 0 and t == 0:
+        elif b == 1:
+            counts["both_pass"] += 1
+        elif b == 0:
             counts["both_fail"] += 1
+        else:
+            counts["tied"] += 1
     result: dict[str, Any] = {"tasks": len(rows), **counts}
     if not rows:
         return {**result, "test": None, "p_value": None}
