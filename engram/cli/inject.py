@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import STDOUT, Quiet, note, read_text_file, warn, write_output
+from engram.cli.output import Quiet, note, read_text_file, warn, write_output
 from engram.render.markdown import DEFAULT_MAX_TOKENS, budget_notice
 
 
 def inject_command(
     file: Annotated[Path, typer.Argument(help="Instruction file (markdown) to add guidance to.")],
     output: Annotated[
-        str | None,
+        Path | None,
         typer.Option("--output", "-o", help="Write here instead of in place; '-' for stdout."),
     ] = None,
     category: Annotated[
@@ -41,5 +41,5 @@ def inject_command(
     warn([*injected.playbook.notices, budget_notice(injected.playbook, max_tokens)])
     result = injected.text
     target = write_output(output if output is not None else file, result)
-    if target is not None and output != STDOUT:
+    if target is not None:
         note(f"{target}: {'unchanged' if result == text else 'guidance written'}", quiet)

@@ -11,7 +11,7 @@ from engram.render.markdown import rule_line
 from engram.rules import STATUSES, Rule
 from engram.selectors import selector_notices
 
-app = typer.Typer(help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode="markdown", help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
 
 
 @app.command("list")

@@ -141,3 +141,21 @@ def test_every_command_that_takes_a_category_names_an_unknown_one(
 def test_a_known_category_gets_no_warning(invoke: Invoke, learned: Path) -> None:
     result = invoke("suggest", "--category", "refactoring")
     assert result.exit_code == 0 and "warning" not in result.stderr
+
+
+def test_every_command_has_help_that_reads_as_plain_words(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # wide enough that nothing wraps
+    listing = invoke("--help").stdout.splitlines()
+    for path in commands():
+        command = get_command(app)
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        assert command.help and command.help.strip(), f"{path} has no help"
+        text = invoke(*path, "--help").stdout
+        assert "<bool>" not in text and "<int>" not in text and "<str>" not in text, path
+        assert "list[" not in text and "{" not in text and "``" not in text, path
+        if len(path) == 1:  # its first paragraph is whole on one line of the listing
+            first = " ".join(command.help.split("\n\n")[0].split())
+            assert any(first in line for line in listing), (path, first)

@@ -64,13 +64,6 @@ def test_patterns_show_an_unknown_rule(invoke: Invoke, learned: Path) -> None:
     assert result.exit_code == 1 and "engram patterns list" in result.stderr
 
 
-def test_every_command_has_help(invoke: Invoke) -> None:
-    for command in (["learn"], ["suggest"], ["inject"], ["stats"], ["patterns", "list"],
-                    ["patterns", "show"]):  # fmt: skip
-        result = invoke(*command, "--help")
-        assert result.exit_code == 0 and len(result.stdout) > 100
-
-
 def test_patterns_list_refuses_an_unknown_status(invoke: Invoke, learned: Path) -> None:
     assert invoke("patterns", "list", "--status", "sleeping").exit_code == 2
 
