@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import DataFormat, percent, print_json, warn
+from engram.cli.output import SELECTORS_HELP, DataFormat, percent, print_json, warn
 
 
 def failures_command(
     select: Annotated[
         list[str] | None,
-        typer.Argument(help="Selectors key=value (agent, model, category, job, task, tag, file)."),
+        typer.Argument(help=SELECTORS_HELP),
     ] = None,
     category: Annotated[str | None, typer.Option(help="Only runs of this task category.")] = None,
     agent: Annotated[str | None, typer.Option(help="Only runs of this agent.")] = None,

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from engram.errors import EngramError
+from engram.selectors import SELECTOR_KEYS
 
 STDOUT = "-"  # as an output path: standard output, on every command
+SELECTORS_HELP = f"Selectors key=value ({', '.join(SELECTOR_KEYS)}); repeatable, ANDed."
 
 #: ``-q``: on success, print nothing but the command's data (no notes, summary or progress).
 Quiet = Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import STDOUT, Quiet, note, warn, write_output
+from engram.cli.output import SELECTORS_HELP, STDOUT, Quiet, note, warn, write_output
 
 
 def report_command(
@@ -19,7 +19,7 @@ def report_command(
     ],
     select: Annotated[
         list[str] | None,
-        typer.Argument(help="Selectors key=value (agent, model, category, job, task, tag, file)."),
+        typer.Argument(help=SELECTORS_HELP),
     ] = None,
     baseline: Annotated[
         list[str] | None,
