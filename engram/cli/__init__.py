@@ -1,78 +1,14 @@
-"""The ``engram`` command: a thin typer layer over the library, one module per command group."""
+"""The ``engram`` command: a thin typer layer over the library, one module per command group.
+
+``main`` first offers the command line to ``engram.cli.quick``, which answers the commands an
+agent harness calls before every run (``suggest``, ``inject``) without importing the CLI
+framework; anything else, or anything it is not sure of, goes to the typer app.
+"""
 
 from __future__ import annotations
 
 import sys
-
-import typer
-from typer.core import TyperGroup
-
-from engram.cli.output import report_error
-from engram.errors import EngramError
-
-
-class _Group(TyperGroup):
-    """Translates engram's errors into a message with a hint and exit code 1, in one place;
-    names every value in help the way people write it (``--jobs N``, not ``<int>``)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from engram.cli.metavars import name_values
-
-        name_values(self)
-
-    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
-        try:
-            return super().invoke(ctx)
-        except EngramError as exc:
-            report_error(exc)
-            raise typer.Exit(1) from None
-
-
-app = typer.Typer(
-    cls=_Group,
-    name="engram",
-    help="Learn from coding-agent traces which behaviours go with success, and guide the next run.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="markdown",
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _register() -> None:
-    from engram.cli import (
-        aggregate,
-        compare,
-        exchange,
-        failures,
-        inject,
-        learn,
-        mcp,
-        patterns,
-        playbook,
-        report,
-        stats,
-        suggest,
-    )
-
-    app.command("learn")(learn.learn_command)
-    app.command("suggest")(suggest.suggest_command)
-    app.command("inject")(inject.inject_command)
-    app.command("stats")(stats.stats_command)
-    app.command("failures")(failures.failures_command)
-    app.command("compare")(compare.compare_command)
-    app.command("report")(report.report_command)
-    app.command("aggregate")(aggregate.aggregate_command)
-    app.command("mcp")(mcp.mcp_command)
-    app.command("export")(exchange.export_command)
-    app.command("import")(exchange.import_command)
-    app.add_typer(patterns.app, name="patterns")
-    app.add_typer(playbook.app, name="playbook")
-
-
-_register()
+from typing import Any
 
 
 def main() -> None:
@@ -80,7 +16,15 @@ def main() -> None:
     from engram.config import debug_enabled
 
     try:
-        app()
+        from engram.cli.quick import run
+
+        code = run(sys.argv[1:])
+        if code is None:
+            from engram.cli.commands import app
+
+            app()
+        else:
+            sys.exit(code)
     except Exception as exc:
         if debug_enabled():
             raise
@@ -90,3 +34,11 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from engram.cli.commands import app
+
+        return app
+    raise AttributeError(f"module 'engram.cli' has no attribute {name!r}")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Quiet, note, read_text_file, warn, write_output
-from engram.render.markdown import DEFAULT_MAX_TOKENS, budget_notice
+from engram.cli.output import Quiet
+from engram.render.markdown import DEFAULT_MAX_TOKENS
 
 
 def inject_command(
@@ -38,14 +38,6 @@ def inject_command(
     quiet: Quiet = False,
 ) -> None:
     """Add engram's guidance block to an instruction file, or replace the one it has."""
-    from engram.playbook import injection
+    from engram.cli.guidance import inject_file
 
-    text = "" if section and not file.exists() else read_text_file(file)
-    injected = injection(
-        text, category=category, agent=agent, max_tokens=max_tokens, section=section
-    )
-    warn([*injected.playbook.notices, budget_notice(injected.playbook, max_tokens)])
-    result = injected.text
-    target = write_output(output if output is not None else file, result)
-    if target is not None:
-        note(f"{target}: {'unchanged' if result == text else 'guidance written'}", quiet)
+    inject_file(file, output, category, agent, max_tokens, section, quiet)

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Format, print_json, read_text_file, warn
-from engram.instruction import task_category
-from engram.render.markdown import DEFAULT_MAX_TOKENS, budget_notice
+from engram.cli.output import Format
+from engram.render.markdown import DEFAULT_MAX_TOKENS
 
 
 def suggest_command(
@@ -38,17 +37,6 @@ def suggest_command(
     ] = None,
 ) -> None:
     """Print the guidance for a kind of task: its rules, best first, with their evidence."""
-    from engram.playbook import suggest
+    from engram.cli.guidance import print_suggestion
 
-    text = None
-    if instruction is not None:
-        text = read_text_file(instruction)
-        if category is None:
-            category = task_category(text)
-    playbook = suggest(category, agent=agent, model=model, limit=limit, instruction=text)
-    warn(playbook.notices)
-    if output_format is Format.json:
-        print_json(playbook.to_dict())
-    else:
-        warn([budget_notice(playbook, max_tokens)])
-        typer.echo(playbook.to_markdown(max_tokens))
+    print_suggestion(category, agent, model, output_format.value, max_tokens, limit, instruction)

@@ -1,0 +1,150 @@
+"""The commands an agent harness or a hook calls before every run, answered without importing
+the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document.
+
+Anything this parser is not sure of (``--help``, an option it does not know, a value out of
+range, an option given twice) returns None, and the full typer app handles the command line,
+with its usage errors; so both paths always agree (``tests/cli/test_quick.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+Parser = Callable[[str], Any]
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _tokens(value: str) -> int:
+    number = int(value)
+    if number < 50:
+        raise ValueError(value)
+    return number
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def _format(value: str) -> str:
+    if value not in ("md", "json"):
+        raise ValueError(value)
+    return value
+
+
+_SUGGEST: dict[str, tuple[str, Parser]] = {
+    "--category": ("category", _text),
+    "--agent": ("agent", _text),
+    "--model": ("model", _text),
+    "--format": ("output_format", _format),
+    "--max-tokens": ("max_tokens", _tokens),
+    "--limit": ("limit", _positive),
+    "--instruction": ("instruction", Path),
+}
+_INJECT: dict[str, tuple[str, Parser]] = {
+    "--output": ("output", Path),
+    "-o": ("output", Path),
+    "--category": ("category", _text),
+    "--agent": ("agent", _text),
+    "--max-tokens": ("max_tokens", _tokens),
+}
+_INJECT_FLAGS = {"--section": "section", "--quiet": "quiet", "-q": "quiet"}
+
+
+def run(argv: Sequence[str]) -> int | None:
+    """The exit code of a command handled here, or None to hand it to the typer app."""
+    if not argv or argv[0] not in ("suggest", "inject"):
+        return None
+    from engram.render.markdown import DEFAULT_MAX_TOKENS
+
+    if argv[0] == "suggest":
+        found = _parse(argv[1:], _SUGGEST, {}, positional=0)
+        if found is None:
+            return None
+        options, _ = found
+        settings = {"category": None, "agent": None, "model": None, "output_format": "md",
+                    "max_tokens": DEFAULT_MAX_TOKENS, "limit": None, "instruction": None,
+                    **options}  # fmt: skip
+        return _guarded(lambda: _suggest(settings))
+    found = _parse(argv[1:], _INJECT, _INJECT_FLAGS, positional=1)
+    if found is None:
+        return None
+    options, (file,) = found
+    settings = {"output": None, "category": None, "agent": None,
+                "max_tokens": DEFAULT_MAX_TOKENS, "section": False, "quiet": False,
+                **options}  # fmt: skip
+    return _guarded(lambda: _inject(Path(file), settings))
+
+
+def _suggest(settings: dict[str, Any]) -> None:
+    from engram.cli.guidance import print_suggestion
+
+    print_suggestion(**settings)
+
+
+def _inject(file: Path, settings: dict[str, Any]) -> None:
+    from engram.cli.guidance import inject_file
+
+    inject_file(file, **settings)
+
+
+def _guarded(work: Callable[[], None]) -> int:
+    """Run ``work``; engram's errors become its message and hint, as the typer app says them."""
+    from engram.errors import EngramError
+
+    try:
+        work()
+    except EngramError as exc:
+        from engram.cli.console import report_error
+
+        report_error(exc)
+        return 1
+    return 0
+
+
+def _parse(
+    args: Sequence[str],
+    valued: dict[str, tuple[str, Parser]],
+    flags: dict[str, str],
+    positional: int,
+) -> tuple[dict[str, Any], list[str]] | None:
+    """Options and positional arguments, or None for anything not plainly right."""
+    options: dict[str, Any] = {}
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        name, equals, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in flags and not equals:
+            key, value = flags[name], True
+        elif name in valued:
+            if not equals:
+                index += 1
+                if index >= len(args):
+                    return None
+                inline = args[index]
+            key, parse = valued[name]
+            try:
+                value = parse(inline)
+            except ValueError:
+                return None
+        elif token.startswith("-") and token != "-":
+            return None
+        else:
+            rest.append(token)
+            index += 1
+            continue
+        if key in options:
+            return None
+        options[key] = value
+        index += 1
+    if len(rest) != positional:
+        return None
+    return options, rest

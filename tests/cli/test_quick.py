@@ -1,0 +1,82 @@
+"""The quick path answers ``suggest`` and ``inject`` exactly as the typer app does, and hands
+everything it is not sure of to the app."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from engram.cli.quick import run
+from tests.cli.conftest import Invoke
+
+
+def quick(*args: str) -> tuple[int | None, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["suggest", "--category", "cross_module_bug_fix"],
+        ["suggest", "--category=feature_implementation", "--format", "json"],
+        ["suggest", "--agent", "ClaudeCodeAgent", "--max-tokens", "200", "--limit", "2"],
+        ["suggest", "--category", "nonsense"],  # a warning on stderr, the same
+        ["suggest", "--max-tokens", "50", "--category", "cross_module_bug_fix"],
+        ["suggest", "--instruction", "missing.md"],  # an error and its hint, exit 1
+    ],
+)
+def test_the_quick_path_says_what_the_app_says(
+    invoke: Invoke, learned: Path, args: list[str]
+) -> None:
+    code, out, err = quick(*args)
+    result = invoke(*args)
+    assert code == result.exit_code
+    assert (out, err) == (result.stdout, result.stderr)
+
+
+def test_inject_the_same_both_ways(invoke: Invoke, learned: Path, tmp_path: Path) -> None:
+    task = tmp_path / "task.md"
+    task.write_text("Category: cross_module_bug_fix\n\nFix it.\n")
+    code, out, err = quick("inject", str(task), "-o", "-", "--agent", "ClaudeCodeAgent")
+    result = invoke("inject", str(task), "-o", "-", "--agent", "ClaudeCodeAgent")
+    assert (code, out, err) == (result.exit_code, result.stdout, result.stderr)
+    assert quick("inject", str(task), "-q") == (0, "", "")
+    assert "<!-- engram:end -->" in task.read_text()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["suggest", "--help"],
+        ["suggest", "--max-tokens", "10"],  # out of range: the app's usage error
+        ["suggest", "--format", "yaml"],
+        ["suggest", "--category", "a", "--category", "b"],
+        ["suggest", "--nonsense"],
+        ["inject"],
+        ["inject", "a.md", "b.md"],
+        ["stats"],
+        [],
+    ],
+)
+def test_anything_unsure_goes_to_the_app(args: list[str]) -> None:
+    assert quick(*args)[0] is None
+
+
+def test_the_quick_path_imports_no_cli_framework(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom engram.cli.quick import run\nrun(['suggest'])\n"
+        "print(sorted(m for m in ('typer', 'click', 'rich', 'sqlalchemy', 'scipy', 'pandas',"
+        " 'sklearn') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
