@@ -123,6 +123,11 @@ def _valid(runs: pd.DataFrame) -> pd.DataFrame:
     return runs[runs["valid"].astype(bool)]
 
 
+def _errors(runs: pd.DataFrame) -> pd.DataFrame:
+    """Runs that broke before they were measured (not those nothing judged)."""
+    return runs[~runs["valid"].astype(bool) & (runs["status"] != "unmeasured")]
+
+
 def _side(runs: pd.DataFrame, name: str) -> dict[str, Any]:
     valid = _valid(runs)
     passed = int(valid["passed"].astype(bool).sum())
@@ -135,7 +140,8 @@ def _side(runs: pd.DataFrame, name: str) -> dict[str, Any]:
         "pass_rate": _round(passed / len(valid)) if len(valid) else None,
         "ci": [_round(low), _round(high)] if len(valid) else None,
         "mean_reward": _round(float(_rewards_of(valid).mean())) if len(valid) else None,
-        "errors": _counts(runs[~runs["valid"].astype(bool)]["failure_class"].fillna("unknown")),
+        "errors": _counts(_errors(runs)["failure_class"].fillna("unknown")),
+        "unmeasured": int((runs["status"] == "unmeasured").sum()),
         "tasks": int(runs["task_id"].nunique()),
     }
 
@@ -163,9 +169,10 @@ def _tasks(
                 "mean_reward": _round(float(_rewards_of(valid).mean())) if len(valid) else None,
             }
             for _, run in runs[~runs["valid"].astype(bool)].iterrows():
+                unmeasured = run["status"] == "unmeasured"
                 excluded.append({
                     "task_id": task_id, "side": side, "trace_id": run["trace_id"],
-                    "reason": run["failure_class"] or "unknown",
+                    "reason": "unmeasured" if unmeasured else run["failure_class"] or "unknown",
                     "task_left_out": valid.empty,
                 })  # fmt: skip
             if len(valid):
@@ -204,16 +211,21 @@ def _paired(rows: list[dict[str, Any]]) -> dict[str, Any]:
     single = all(r["baseline"]["valid"] == 1 and r["treatment"]["valid"] == 1 for r in rows)
     base_rates = [r["baseline"]["passed"] / r["baseline"]["valid"] for r in rows]
     treat_rates = [r["treatment"]["passed"] / r["treatment"]["valid"] for r in rows]
-    counts = {"both_pass": 0, "only_treatment": 0, "only_baseline": 0, "both_fail": 0}
+    # Every paired task in exactly one: with repeated runs "only" means "better on", and
+    # "tied" holds equal partial rates (both sides passing 2 of 4, say).
+    counts = {"both_pass": 0, "only_treatment": 0, "only_baseline": 0, "both_fail": 0,
+              "tied": 0}  # fmt: skip
     for b, t in zip(base_rates, treat_rates, strict=True):
-        if b == 1 and t == 1:
-            counts["both_pass"] += 1
-        elif t > b:
+        if t > b:
             counts["only_treatment"] += 1
         elif b > t:
             counts["only_baseline"] += 1
-        elif b == 0 and t == 0:
+        elif b == 1:
+            counts["both_pass"] += 1
+        elif b == 0:
             counts["both_fail"] += 1
+        else:
+            counts["tied"] += 1
     result: dict[str, Any] = {"tasks": len(rows), **counts}
     if not rows:
         return {**result, "test": None, "p_value": None}
@@ -297,7 +309,10 @@ def verdict(c: Comparison) -> str:
     """The comparison in plain words: the numbers, whether they are significant, and the
     number of paired tasks a real effect of the observed size would need."""
     paired, base, treat = c.paired, c.baseline, c.treatment
-    left_out = [e for e in c.excluded if e["task_left_out"]]
+    left_out = [e for e in c.excluded if e["task_left_out"] and e["reason"] != "unmeasured"]
+    unjudged = {e["task_id"] for e in c.excluded if e["task_left_out"]} - {
+        e["task_id"] for e in left_out
+    }
     if paired["tasks"]:
         rows = [t for t in c.tasks if t["paired"]]
         b_pass = sum(r["baseline"]["passed"] for r in rows)
@@ -336,6 +351,8 @@ def verdict(c: Comparison) -> str:
         shown = ", ".join(f"{e['task_id']} ({e['side']}: {e['reason']})" for e in left_out[:5])
         more = f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""
         words += f" Left out, not the agent's doing: {shown}{more}."
+    if unjudged:
+        words += f" Left out, nothing judged them: {len(unjudged)} task(s) of unmeasured runs."
     return words
 
 

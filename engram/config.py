@@ -43,7 +43,7 @@ def resolve_database_url(create: bool = False) -> tuple[str, str, bool]:
     if url:
         return url, _redact(url), False
     configured = os.environ.get(ENGRAM_DIR)
-    folder = Path(configured) if configured else find_store_dir()
+    folder = Path(configured).expanduser().absolute() if configured else find_store_dir()
     created = False
     if folder is None:
         if not create:
@@ -65,7 +65,7 @@ def archive_root(store_location: str) -> Path:
     if store_location.endswith(DB_FILE_NAME) and Path(store_location).parent.is_dir():
         return Path(store_location).parent
     configured = os.environ.get(ENGRAM_DIR)
-    return Path(configured) if configured else Path.cwd() / STORE_DIR_NAME
+    return Path(configured).expanduser().absolute() if configured else Path.cwd() / STORE_DIR_NAME
 
 
 def _redact(url: str) -> str:

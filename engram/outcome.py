@@ -53,6 +53,9 @@ _CLASS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )  # fmt: skip
 
+#: Failure classes that are never the agent's doing: a run that ends in one is an ``error``.
+ENVIRONMENT_CLASSES = frozenset({"infrastructure", "model_provider", "verifier"})
+
 #: Claude Code ``result`` subtypes that name their cause.
 RESULT_SUBTYPE_CLASSES = {
     "error_max_turns": "budget",
@@ -97,20 +100,23 @@ def resolve_outcome(
     ``cause`` is a class the source already named (e.g. from a result subtype); ``details`` are
     further error texts searched for a cause. Infrastructure, provider and verifier errors make a
     run an ``error`` (not a measurement) unless it passed; budget errors are the agent's own
-    limit and count as a valid fail. ``status="unmeasured"`` (nothing judged the task) stays
-    so unless a reward says otherwise.
+    limit and count as a valid fail. A run with no status, reward or known error, or one the
+    source calls ``unmeasured`` (nothing judged the task), is ``unmeasured`` unless a reward
+    says otherwise or an error not of the agent's making ended it.
     """
     named = normalize_status(status)
-    if named == "unmeasured" and reward is None:
-        return Outcome(status="unmeasured", error_type=error_type, error_message=error_message)
-    if named == "unmeasured":
+    if named == "unmeasured" and reward is not None:
         named = None  # a reward is a measurement after all
     if named is None and reward is not None:
         named = "pass" if reward >= 1.0 else "partial" if reward > 0.0 else "fail"
     message_class = cause or classify_message(error_type, error_message, *details)
 
-    if message_class in ("infrastructure", "model_provider", "verifier") and named != "pass":
+    if message_class in ENVIRONMENT_CLASSES and named != "pass":
         final, failure = "error", message_class
+    elif named == "unmeasured" or (
+        named is None and reward is None and not (message_class or error_type or error_message)
+    ):
+        final, failure = "unmeasured", None  # nothing judged the task, and nothing broke
     elif message_class == "budget" and named not in ("pass", "partial"):
         final, failure = "fail", "budget"
     elif named is None or named == "error":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from engram.instruction import task_category
 from engram.render.markdown import DEFAULT_MAX_TOKENS
 from engram.rules import Rule
+from engram.selectors import unknown_category
 
 if TYPE_CHECKING:
     from engram.store import Store
@@ -24,6 +25,8 @@ class Playbook:
     selectors: dict[str, str] = field(default_factory=dict)
     #: For a task of no known category: the past categories its instruction resembled.
     similar: list[tuple[str, float]] = field(default_factory=list)
+    #: What a person should know about this answer (e.g. a category the store has never seen).
+    notices: list[str] = field(default_factory=list)
 
     def to_markdown(self, max_tokens: int = DEFAULT_MAX_TOKENS) -> str:
         from engram.render.markdown import render_block
@@ -80,13 +83,35 @@ def suggest(
             r.id,
         )
     )
+    notices = []
+    if category and not any(r.scope == {"category": category} for r in rules):
+        notice = unknown_category(category, _known_categories(store))
+        if notice:
+            notices.append(notice)
     return Playbook(
         rules=rules[:limit] if limit else rules,
         traces=traces,
         category=category,
         selectors=selectors,
         similar=[(c, round(w, 3)) for c, w in similar],
+        notices=notices,
     )
+
+
+def _known_categories(store: Store | None) -> list[str]:
+    if store is not None:
+        return store.known_categories()
+    from engram.config import resolve_database_url
+    from engram.store.quick import read_categories, sqlite_path
+
+    path = sqlite_path(resolve_database_url()[0])
+    known = read_categories(path) if path else None
+    if known is not None:
+        return known
+    from engram.store import open_store
+
+    with open_store() as opened:
+        return opened.known_categories()
 
 
 def _similar(store: Store | None, instruction: str) -> list[tuple[str, float]]:
@@ -108,6 +133,27 @@ def inject(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     section: bool = False,
 ) -> str:
+    """``text`` with engram's guidance block added, or replaced if it has one already
+    (see ``injection``)."""
+    return injection(
+        text, category=category, store=store, max_tokens=max_tokens, section=section
+    ).text
+
+
+@dataclass(slots=True)
+class Injection:
+    text: str  # the instruction with the block in it
+    playbook: Playbook  # the guidance it was given
+
+
+def injection(
+    text: str,
+    *,
+    category: str | None = None,
+    store: Store | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    section: bool = False,
+) -> Injection:
     """``text`` with engram's guidance block added, or replaced if it has one already.
 
     The category comes from the text's ``Category:`` line unless given. With no rule to give,
@@ -117,12 +163,15 @@ def inject(
     """
     from engram.render.inject import replace_block, replace_section
 
+    crlf = "\r\n" in text  # a Windows file keeps its line endings
+    body = text.replace("\r\n", "\n") if crlf else text
     if section:
         playbook, place = suggest(category, store=store), replace_section
     else:
-        category = category if category is not None else task_category(text)
-        playbook, place = suggest(category, store=store, instruction=text), replace_block
-    return place(text, playbook.to_markdown(max_tokens) if playbook.rules else None)
+        category = category if category is not None else task_category(body)
+        playbook, place = suggest(category, store=store, instruction=body), replace_block
+    result = place(body, playbook.to_markdown(max_tokens) if playbook.rules else None)
+    return Injection(result.replace("\n", "\r\n") if crlf else result, playbook)
 
 
 def _read(

@@ -134,7 +134,7 @@ class Rule:
             "scope": self.scope,
             "features": [self.feature],
             "text": self.text,
-            "evidence": self.evidence.as_dict(),
+            "evidence": None if self.by_person else self.evidence.as_dict(),
             "score": round(self.score, 4),
             "status": self.status,
             "origin": self.origin,
@@ -148,6 +148,11 @@ class Rule:
         elif self.merged_features:
             data["merged_features"] = list(self.merged_features)
         return data
+
+    @property
+    def by_person(self) -> bool:
+        """Written by a person: it has feedback, but no mined evidence."""
+        return self.origin == "human"
 
     @property
     def is_failure(self) -> bool:

@@ -87,3 +87,21 @@ def test_the_aggregated_file_learns_the_same_as_the_job(tmp_path: Path) -> None:
 def test_aggregate_refuses_what_is_not_a_folder(tmp_path: Path) -> None:
     code, _, err = run("aggregate", "--job-dir", str(tmp_path / "nope"))
     assert code == 1 and "is not a folder" in err
+
+
+def test_what_aggregate_writes_learns_whatever_the_number_of_trials(tmp_path: Path) -> None:
+    folder = job(tmp_path)
+    for task, expected in (("other-task", 1), ("fix-cache", 2), ("no-such-task", 0)):
+        output = tmp_path / f"{task}.json"
+        assert run("aggregate", "--job-dir", str(folder), "--task", task, "-o", str(output))[0] == 0
+        read = list(load_file(output))
+        assert all(isinstance(t, Trace) for t in read), read
+        assert len(read) == expected, task
+
+
+def test_a_jsonl_file_whose_first_line_is_broken_is_still_read_as_lines(tmp_path: Path) -> None:
+    good = {"task_id": "t-1", "task_instruction": "Category: docs", "status": "pass"}
+    path = tmp_path / "runs.jsonl"
+    path.write_text('{"task_id": "t-0", "sta\n' + json.dumps(good) + "\n")
+    read = list(load_file(path))
+    assert [type(item).__name__ for item in read] == ["Problem", "Trace"]

@@ -34,6 +34,7 @@ def test_the_seed_pilot_is_not_significant_and_the_tls_error_is_infrastructure(p
     assert result["baseline"] | {"ci": None, "errors": None} == {
         "selector": f"agent={BASELINE_AGENT}", "runs": 10, "valid": 9, "passed": 8,
         "pass_rate": 0.8889, "ci": None, "mean_reward": 0.8889, "errors": None, "tasks": 10,
+        "unmeasured": 0,
     }  # fmt: skip
     assert result["baseline"]["errors"] == {"infrastructure": 1}
     assert result["treatment"]["passed"] == result["treatment"]["valid"] == 10
@@ -65,3 +66,30 @@ def test_by_category_repeats_the_comparison(pilot: None) -> None:
         result = compare(store, BASE, MCP, by="category").as_dict()
     assert list(result["by"]) == ["cross_module_bug_fix"]
     assert result["by"]["cross_module_bug_fix"]["paired"] == result["paired"]
+
+
+def test_every_paired_task_is_counted_in_exactly_one_column(tmp_path: Path) -> None:
+    """Repeated runs: per-task rates that are equal but partial are 'tied', not lost."""
+    outcomes = {  # task: (baseline statuses, treatment statuses)
+        "same-half": (["pass", "fail"], ["fail", "pass"]),
+        "better": (["fail", "fail"], ["pass", "fail"]),
+        "worse": (["pass", "pass"], ["pass", "fail"]),
+        "both-pass": (["pass", "pass"], ["pass", "pass"]),
+        "both-fail": (["fail", "fail"], ["fail", "fail"]),
+    }
+    records = [
+        {"task_id": task, "task_instruction": f"Fix {task}. Category: docs", "status": status,
+         "agent_config": {"agent": agent}, "metrics": {"turns": n}}
+        for task, sides in outcomes.items()
+        for agent, statuses in zip(("A", "B"), sides, strict=True)
+        for n, status in enumerate(statuses)
+    ]  # fmt: skip
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps(records))
+    engram.learn([path])
+    with open_store() as store:
+        paired = compare(store, {"agent": "A"}, {"agent": "B"}).as_dict()["paired"]
+    columns = ("both_pass", "only_treatment", "only_baseline", "both_fail", "tied")
+    assert {c: paired[c] for c in columns} == {"both_pass": 1, "only_treatment": 1,
+                                               "only_baseline": 1, "both_fail": 1, "tied": 1}  # fmt: skip
+    assert sum(paired[c] for c in columns) == paired["tasks"] == 5

@@ -51,3 +51,14 @@ def test_progress_is_silent_when_stderr_is_not_a_terminal() -> None:
         progress.set_total(10)
         progress.update(5, 1)
     assert not progress.enabled
+
+
+def test_a_relative_engram_dir_is_taken_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ENGRAM_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENGRAM_DIR", "elsewhere")
+    url, location, created = resolve_database_url(create=True)
+    assert created and url == f"sqlite:///{tmp_path / 'elsewhere' / 'engram.db'}"
+    assert Path(location).is_absolute()

@@ -244,9 +244,17 @@ def test_a_status_word_wins_over_the_reward() -> None:
     assert resolve_outcome(status="fail", reward=1.0).status == "fail"
 
 
-def test_no_status_no_reward_and_no_message_is_an_unknown_error() -> None:
+def test_no_status_no_reward_and_no_message_is_unmeasured() -> None:
     outcome = resolve_outcome()
-    assert (outcome.status, outcome.failure_class) == ("error", "unknown")
+    assert (outcome.status, outcome.failure_class) == ("unmeasured", None)
+    assert not outcome.valid and not outcome.measured
+
+
+def test_unmeasured_stays_so_unless_a_reward_or_an_environment_error_says_otherwise() -> None:
+    assert resolve_outcome(status="unmeasured", error_message="boom").status == "unmeasured"
+    assert resolve_outcome(status="unmeasured", reward=1.0).status == "pass"
+    broken = resolve_outcome(status="unmeasured", error_message="Docker daemon not running")
+    assert (broken.status, broken.failure_class) == ("error", "infrastructure")
 
 
 def test_a_status_error_with_an_unknown_message_is_an_unknown_error() -> None:
@@ -317,6 +325,9 @@ def test_every_outcome_has_a_known_status_and_class(
     status: str | None, reward: float | None, cause: str | None
 ) -> None:
     outcome = resolve_outcome(status=status, reward=reward, cause=cause)
-    assert outcome.status in ("pass", "partial", "fail", "error")
-    assert (outcome.failure_class is None) == (outcome.status == "pass")
+    assert outcome.status in ("pass", "partial", "fail", "error", "unmeasured")
+    assert (outcome.failure_class is None) == (outcome.status in ("pass", "unmeasured"))
+    assert (outcome.status == "unmeasured") == (
+        reward is None and cause is None and status in (None, "weird")
+    )
     assert outcome.failure_class is None or outcome.failure_class in FAILURE_CLASSES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -45,3 +46,29 @@ def test_every_command_is_in_the_readme_tour() -> None:
     assert len(names) >= 6
     for name in names:
         assert f"`{name}" in README, name
+
+
+def test_the_readme_lists_every_command_with_exactly_its_options() -> None:
+    from typer.main import get_command
+
+    section = README.split("## Commands and options", 1)[1].split("\n## ", 1)[0]
+    documented = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`engram"):
+            documented[cells[0].strip("`")] = set(re.findall(r"`(--[a-z-]+)`", cells[2]))
+
+    def walk(command: object, path: str) -> Iterator[tuple[str, object]]:
+        children = getattr(command, "commands", None)
+        if children is None:
+            yield path, command
+            return
+        for name, child in children.items():
+            yield from walk(child, f"{path} {name}")
+
+    actual = {
+        path: {next(o for o in p.opts if o.startswith("--"))
+               for p in command.params if p.param_type_name == "option"}  # type: ignore[attr-defined]
+        for path, command in walk(get_command(app), "engram")
+    }  # fmt: skip
+    assert documented == actual

@@ -12,7 +12,14 @@ from engram.errors import EngramError
 
 
 class _Group(TyperGroup):
-    """Translates engram's errors into a message with a hint and exit code 1, in one place."""
+    """Translates engram's errors into a message with a hint and exit code 1, in one place;
+    names every value in help the way people write it (``--jobs N``, not ``<int>``)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from engram.cli.metavars import name_values
+
+        name_values(self)
 
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
@@ -28,6 +35,7 @@ app = typer.Typer(
     help="Learn from coding-agent traces which behaviours go with success, and guide the next run.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

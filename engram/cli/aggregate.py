@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import note
+from engram.cli.output import STDOUT, Quiet, note
 from engram.errors import EngramError
 
 
@@ -16,20 +16,23 @@ def aggregate_command(
     job_dir: Annotated[Path, typer.Option("--job-dir", help="A Harbor job folder.")],
     task: Annotated[str | None, typer.Option(help="Only the trials of this task.")] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of to stdout ('-' is stdout too)."),
     ] = None,
     redact: Annotated[bool, typer.Option(help="Replace secrets in what is written.")] = True,
+    quiet: Quiet = False,
 ) -> None:
     """Write a Harbor job's trials as the seed's aggregated trace JSON (with transcripts)."""
     from engram.aggregate import aggregate
     from engram.redact import redaction
 
+    to_file = output is not None and str(output) != STDOUT
     with redaction(redact):
-        if output is None:
+        if not to_file:
             summary = aggregate(job_dir, sys.stdout, task)
         else:
             try:
-                with open(output, "w", encoding="utf-8") as handle:
+                with open(output, "w", encoding="utf-8") as handle:  # type: ignore[arg-type]
                     summary = aggregate(job_dir, handle, task)
             except OSError as exc:
                 raise EngramError(f"cannot write {output}: {exc.strerror or exc}") from exc
@@ -37,6 +40,7 @@ def aggregate_command(
         note(f"skipped {problem}")
     counts = summary.as_dict()
     note(f"{counts['total']} trials: {counts['passed']} passed, {counts['failed']} failed, "
-         f"{counts['errors']} errors" + (f" (written to {output})" if output else ""))  # fmt: skip
+         f"{counts['errors']} errors" + (f" (written to {output})" if to_file else ""),
+         quiet)  # fmt: skip
     if summary.problems:
         raise typer.Exit(1)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import DataFormat, percent, print_json
+from engram.cli.output import DataFormat, percent, print_json, warn
 
 TASKS_SHOWN = 25
 
@@ -35,16 +35,13 @@ def compare_command(
     Selector keys: agent, model, category, job, task, tag, file, status.
     """
     from engram.compare import compare
-    from engram.selectors import parse_selectors
+    from engram.selectors import parse_selectors, selector_notices
     from engram.store import open_store
 
+    base, treat = parse_selectors(baseline), parse_selectors(treatment)
     with open_store() as store:
-        result = compare(
-            store,
-            parse_selectors(baseline),
-            parse_selectors(treatment),
-            by=by.value if by else None,
-        )
+        warn(selector_notices(store, base, treat))
+        result = compare(store, base, treat, by=by.value if by else None)
     if output_format is DataFormat.json:
         print_json(result.as_dict())
         return
@@ -63,7 +60,8 @@ def _print(data: dict[str, Any], tasks: bool = True) -> None:
         typer.echo(
             f"{side:<10} {s['selector']}: {s['passed']}/{s['valid']} passed"
             f" {percent(s['pass_rate'])} {ci}"
-            + (f", {errors} run(s) not measured" if errors else "")
+            + (f", {errors} run(s) ended in errors" if errors else "")
+            + (f", {s['unmeasured']} unmeasured" if s["unmeasured"] else "")
         )
     if tasks and data["tasks"]:
         rows = data["tasks"]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from engram.cli.output import DataFormat, note, print_json
-from engram.errors import EngramError
+from engram.cli.output import STDOUT, DataFormat, Quiet, note, print_json, write_output
 
 
 class ExportFormat(StrEnum):
@@ -34,30 +32,27 @@ def export_command(
         typer.Option(
             "-o",
             "--output",
-            help="Write here instead of to stdout; for skill, the"
+            help="Write here instead of to stdout ('-' is stdout too); for skill, the"
             " folder (default ./engram-playbook/).",
         ),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Write the playbook out: for people, for another engram, for ACE, or as an agent skill."""
     from engram.exchange import DEFAULT_FOLDER, export_playbook, export_skill
     from engram.store import open_store
 
+    if output_format is ExportFormat.skill and output is not None and str(output) == STDOUT:
+        raise typer.BadParameter("a skill is a folder; give its path", param_hint="--output")
     with open_store() as store:
         if output_format is ExportFormat.skill:
             exported = export_skill(store, output or Path(DEFAULT_FOLDER))
-            note(f"wrote {exported.path} ({_rules(exported.rules)})")
+            note(f"wrote {exported.path} ({_rules(exported.rules)})", quiet)
             return
         exported = export_playbook(store, output_format.value)
-    if output is None:
-        sys.stdout.write(exported.text)
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(exported.text, encoding="utf-8")
-    except OSError as exc:
-        raise EngramError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    note(f"wrote {output} ({_rules(exported.rules)})")
+    written = write_output(output, exported.text)
+    if written is not None:
+        note(f"wrote {written} ({_rules(exported.rules)})", quiet)
 
 
 def import_command(
@@ -65,6 +60,7 @@ def import_command(
     output_format: Annotated[
         DataFormat, typer.Option("--format", help="How to report: text or json.")
     ] = DataFormat.text,
+    quiet: Quiet = False,
 ) -> None:
     """Add the rules of engram's JSON export or an ACE skillbook; rules already in the store
     (by id) are skipped, never changed. An ACE skill becomes a rule written by a person."""
@@ -74,12 +70,12 @@ def import_command(
     data = read_import(file)  # a file that cannot be imported leaves no new store behind
     with open_store(create=True) as store:
         if store.created:
-            note(f"created a new store at {store.location}")
+            note(f"created a new store at {store.location}", quiet)
         summary = import_data(store, data, name=str(file))
     if output_format is DataFormat.json:
         print_json(summary.as_dict())
     else:
-        note(f"imported {file} ({summary.source}): {summary.message()}")
+        note(f"imported {file} ({summary.source}): {summary.message()}", quiet)
 
 
 def _rules(count: int) -> str:

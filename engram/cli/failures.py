@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import DataFormat, percent, print_json
+from engram.cli.output import SELECTORS_HELP, DataFormat, percent, print_json, warn
 
 
 def failures_command(
     select: Annotated[
         list[str] | None,
-        typer.Argument(help="Selectors key=value (agent, model, category, job, task, tag, file)."),
+        typer.Argument(help=SELECTORS_HELP),
     ] = None,
     category: Annotated[str | None, typer.Option(help="Only runs of this task category.")] = None,
     agent: Annotated[str | None, typer.Option(help="Only runs of this agent.")] = None,
@@ -27,7 +27,7 @@ def failures_command(
     apart from the agent's own failures.
     """
     from engram.failures.modes import failure_modes, top_counts
-    from engram.selectors import parse_selectors
+    from engram.selectors import parse_selectors, selector_notices
     from engram.store import open_store
 
     selectors = parse_selectors(select or [])
@@ -35,6 +35,7 @@ def failures_command(
         if value:
             selectors.update(parse_selectors([f"{key}={value}"]))
     with open_store() as store:
+        warn(selector_notices(store, selectors))
         modes = failure_modes(store, selectors)
     if output_format is DataFormat.json:
         print_json(modes.as_dict())

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from engram.cli.output import note
-from engram.errors import EngramError
-from engram.render.markdown import DEFAULT_MAX_TOKENS
+from engram.cli.output import Quiet, note, read_text_file, warn, write_output
+from engram.render.markdown import DEFAULT_MAX_TOKENS, budget_notice
 
 
 def inject_command(
     file: Annotated[Path, typer.Argument(help="Instruction file (markdown) to add guidance to.")],
     output: Annotated[
-        str | None,
+        Path | None,
         typer.Option("--output", "-o", help="Write here instead of in place; '-' for stdout."),
     ] = None,
     category: Annotated[
@@ -33,24 +31,15 @@ def inject_command(
             "place of a LEARNED_PATTERNS section if it has one; rules of --category or all runs.",
         ),
     ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Add engram's guidance block to an instruction file, or replace the one it has."""
-    from engram.playbook import inject
+    from engram.playbook import injection
 
-    try:
-        text = "" if section and not file.exists() else file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EngramError(f"cannot read {file}: {exc}") from exc
-    result = inject(text, category=category, max_tokens=max_tokens, section=section)
-    if output == "-":
-        sys.stdout.write(result)
-        return
-    target = Path(output) if output else file
-    try:
-        target.write_text(result, encoding="utf-8")
-    except OSError as exc:
-        raise EngramError(f"cannot write {target}: {exc}") from exc
-    if result == text:
-        note(f"{target}: unchanged")
-    else:
-        note(f"{target}: guidance written")
+    text = "" if section and not file.exists() else read_text_file(file)
+    injected = injection(text, category=category, max_tokens=max_tokens, section=section)
+    warn([*injected.playbook.notices, budget_notice(injected.playbook, max_tokens)])
+    result = injected.text
+    target = write_output(output if output is not None else file, result)
+    if target is not None:
+        note(f"{target}: {'unchanged' if result == text else 'guidance written'}", quiet)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import note, print_json
+from engram.cli.output import Quiet, note, print_json
 
 SCOPE_CHOICES = ("category", "agent", "model")
 
@@ -23,7 +23,9 @@ def learn_command(
     ] = False,
     by: Annotated[
         list[str] | None,
-        typer.Option(help="Scopes to mine besides all runs (category, agent, model); repeatable."),
+        typer.Option(
+            help="Also mine per agent or model (category and all runs always are); repeatable."
+        ),
     ] = None,
     min_support: Annotated[int, typer.Option(help="Runs needed with and without a feature.")] = 5,
     alpha: Annotated[float, typer.Option(help="Largest q-value (BH) a rule may have.")] = 0.05,
@@ -44,7 +46,7 @@ def learn_command(
         typer.Option(help="Label every run read (select it later with tag=NAME); repeatable."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Learn from trace files: store the runs, then re-mine the rules.
 
@@ -54,7 +56,7 @@ def learn_command(
     from engram.learner import learn
     from engram.mining.miner import MiningSettings
 
-    scopes = tuple(dict.fromkeys(by or ["category"]))
+    scopes = tuple(dict.fromkeys(["category", *(by or [])]))  # asked for scopes add, never replace
     for scope in scopes:
         if scope not in SCOPE_CHOICES:
             raise typer.BadParameter(f"{scope!r} is not one of {', '.join(SCOPE_CHOICES)}",
@@ -74,12 +76,14 @@ def learn_command(
         tags=tag or (),
     )
     if summary.created_store:
-        note(f"created a new store at {summary.store}")
-    for line in (*summary.warning_lines(), *summary.skip_lines()):
+        note(f"created a new store at {summary.store}", quiet)
+    for line in summary.warning_lines():
+        note(line, quiet)
+    for line in summary.skip_lines():
         note(line)
     if json_output:
         print_json(summary.as_dict())
-    else:
+    elif not quiet:
         note(
             f"read {summary.files} file(s), {summary.traces_read:,} traces: "
             f"{summary.traces_new:,} new, {summary.traces_known:,} already known, "

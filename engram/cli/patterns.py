@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import DataFormat, percent, print_json
+from engram.cli.output import DataFormat, Quiet, note, percent, print_json, warn
 from engram.render.markdown import rule_line
 from engram.rules import STATUSES, Rule
+from engram.selectors import selector_notices
 
-app = typer.Typer(help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode="markdown", help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -32,6 +33,7 @@ def list_command(
     )
     with open_store() as store:
         rules = store.rules(statuses=statuses)
+        warn(selector_notices(store, {"category": category} if category else None))
     if category:
         rules = [r for r in rules if r.scope_kind == "category" and r.scope_value == category]
     if output_format is DataFormat.json:
@@ -41,16 +43,25 @@ def list_command(
         typer.echo("no rules", err=True)
         return
     for rule in rules:
-        evidence = rule.evidence
-        numbers = (
-            f"{percent(evidence.difference):>4} of runs"
-            if rule.is_failure
-            else f"{percent(evidence.pass_rate_with)} vs {percent(evidence.pass_rate_without)}"
-        )
-        typer.echo(
-            f"{rule.id}  {rule.kind:<5} {rule.scope_label:<32} score {rule.score:5.2f}"
-            f"  {numbers}  n={evidence.runs:<6,} q={evidence.q_value:.1e}  {rule.feature}"
-        )
+        typer.echo(f"{rule.id}  {rule.kind:<5} {rule.scope_label:<32} {_numbers(rule)}")
+
+
+def _numbers(rule: Rule) -> str:
+    """A rule's evidence in one line: its numbers, or who wrote it and how it fared."""
+    if rule.by_person:
+        f = rule.feedback
+        given = f.helpful + f.harmful + f.neutral
+        fared = f"; given to {given:,} runs, {f.helpful:,} passed" if given else ""
+        return f"written by a person{fared}  {rule.text[:60]}"
+    e = rule.evidence
+    numbers = (
+        f"{percent(e.difference):>4} of runs"
+        if rule.is_failure
+        else f"{percent(e.pass_rate_with)} vs {percent(e.pass_rate_without)}"
+    )
+    return (
+        f"score {rule.score:5.2f}  {numbers}  n={e.runs:<6,} q={e.q_value:.1e}  {rule.feature}"
+    )
 
 
 @app.command("show")
@@ -159,9 +170,9 @@ def _show_runs(runs: dict[str, Any], title: str) -> None:
         )
 
 
-def _changed(rule: Rule, what: str) -> None:
+def _changed(rule: Rule, what: str, quiet: bool) -> None:
     reason = f" ({rule.status_reason})" if rule.status_reason else ""
-    typer.echo(f"{rule.id} {what}: {rule.status}{reason}", err=True)
+    note(f"{rule.id} {what}: {rule.status}{reason}", quiet)
     typer.echo(rule_line(rule))
 
 
@@ -169,51 +180,55 @@ def _changed(rule: Rule, what: str) -> None:
 def pin_command(
     rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
     reason: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Keep a rule in the playbook whatever later runs say."""
     from engram.curation import pin
     from engram.store import open_store
 
     with open_store() as store:
-        _changed(pin(store, rule_id, reason), "pinned")
+        _changed(pin(store, rule_id, reason), "pinned", quiet)
 
 
 @app.command("retire")
 def retire_command(
     rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
     reason: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Take a rule out of the playbook; later learns do not bring it back."""
     from engram.curation import retire
     from engram.store import open_store
 
     with open_store() as store:
-        _changed(retire(store, rule_id, reason), "retired")
+        _changed(retire(store, rule_id, reason), "retired", quiet)
 
 
 @app.command("restore")
 def restore_command(
     rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
+    quiet: Quiet = False,
 ) -> None:
     """Put a pinned or retired rule back under the evidence's judgment."""
     from engram.curation import restore
     from engram.store import open_store
 
     with open_store() as store:
-        _changed(restore(store, rule_id), "restored")
+        _changed(restore(store, rule_id), "restored", quiet)
 
 
 @app.command("edit")
 def edit_command(
     rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
     text: Annotated[str, typer.Option("--text", help="The rule's new wording.")],
+    quiet: Quiet = False,
 ) -> None:
     """Reword a rule; later learns keep the wording and update its evidence."""
     from engram.curation import edit
     from engram.store import open_store
 
     with open_store() as store:
-        _changed(edit(store, rule_id, text), "edited")
+        _changed(edit(store, rule_id, text), "edited", quiet)
 
 
 @app.command("add")
@@ -223,10 +238,12 @@ def add_command(
         str | None, typer.Option(help="The task category it is for (default: all runs).")
     ] = None,
     kind: Annotated[str, typer.Option(help="do, avoid or note.")] = "do",
+    quiet: Quiet = False,
 ) -> None:
     """Write a rule of your own; it is kept, and counted by feedback like the rest."""
     from engram.curation import add
     from engram.store import open_store
 
     with open_store() as store:
-        _changed(add(store, text, kind, category), "added")
+        warn(selector_notices(store, {"category": category} if category else None))
+        _changed(add(store, text, kind, category), "added", quiet)

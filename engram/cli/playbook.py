@@ -8,7 +8,7 @@ import typer
 
 from engram.cli.output import DataFormat, print_json
 
-app = typer.Typer(help="Versions of the playbook: one per learn and per change.",
+app = typer.Typer(rich_markup_mode="markdown", help="Versions of the playbook: one per learn and per change.",
                   no_args_is_help=True)  # fmt: skip
 
 

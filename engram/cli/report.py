@@ -7,14 +7,19 @@ from typing import Annotated
 
 import typer
 
+from engram.cli.output import SELECTORS_HELP, STDOUT, Quiet, note, warn, write_output
+
 
 def report_command(
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="The HTML file to write.", dir_okay=False)
+        Path,
+        typer.Option(
+            "-o", "--output", help="The HTML file to write ('-' for stdout).", dir_okay=False
+        ),
     ],
     select: Annotated[
         list[str] | None,
-        typer.Argument(help="Selectors key=value (agent, model, category, job, task, tag, file)."),
+        typer.Argument(help=SELECTORS_HELP),
     ] = None,
     baseline: Annotated[
         list[str] | None,
@@ -24,20 +29,24 @@ def report_command(
         list[str] | None,
         typer.Option(help="Selector(s) key=value for the compared treatment runs; repeatable."),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Write one self-contained HTML report (opens offline): pass rates with intervals, a
     comparison, tokens/cost/duration, failure modes and the playbook.
 
     Without --baseline/--treatment the two agents with the most selected runs are compared.
     """
-    from engram.report import write_report
-    from engram.selectors import parse_selectors
+    from engram.report import build_report, write_report
+    from engram.selectors import parse_selectors, selector_notices
     from engram.store import open_store
 
     selectors = parse_selectors(select or [])
     base = parse_selectors(baseline) if baseline else None
     treat = parse_selectors(treatment) if treatment else None
     with open_store() as store:
+        warn(selector_notices(store, selectors, base, treat))
+        if str(output) == STDOUT:
+            write_output(None, build_report(store, selectors, base, treat))
+            return
         path = write_report(output, store, selectors, base, treat)
-    size = path.stat().st_size
-    typer.echo(f"wrote {path} ({size / 1024:,.0f} KB)", err=True)
+    note(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)", quiet)

@@ -26,6 +26,7 @@ def stats_command(
     typer.echo(
         f"runs: {data['runs']:,}  valid: {data['valid']:,}  passed: {data['passed']:,}"
         f"  pass rate: {percent(data['pass_rate'])}  not the agent's doing: {data['errors']:,}"
+        + (f"  unmeasured: {data['unmeasured']:,}" if data["unmeasured"] else "")
     )
     for title, key in (("category", "by_category"), ("agent", "by_agent"), ("model", "by_model")):
         _table(title, data[key])
@@ -54,6 +55,7 @@ def _table(title: str, rows: dict[str, dict[str, Any]]) -> None:
     typer.echo(f"\n{title:<{width}}{'runs':>8}{'valid':>8}{'passed':>8}{'rate':>7}{'reward':>8}")
     for name, row in sorted(rows.items()):
         reward = "-" if row["mean_reward"] is None else f"{row['mean_reward']:.2f}"
+        reward = reward if row["valid"] else "-"
         typer.echo(
             f"{name:<{width}}{row['runs']:>8,}{row['valid']:>8,}{row['passed']:>8,}"
             f"{percent(row['pass_rate']):>7}{reward:>8}"

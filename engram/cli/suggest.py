@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Format, print_json
-from engram.errors import EngramError
+from engram.cli.output import Format, print_json, read_text_file, warn
 from engram.instruction import task_category
-from engram.render.markdown import DEFAULT_MAX_TOKENS
+from engram.render.markdown import DEFAULT_MAX_TOKENS, budget_notice
 
 
 def suggest_command(
@@ -37,14 +36,13 @@ def suggest_command(
 
     text = None
     if instruction is not None:
-        try:
-            text = instruction.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise EngramError(f"cannot read {instruction}: {exc}") from exc
+        text = read_text_file(instruction)
         if category is None:
             category = task_category(text)
     playbook = suggest(category, agent=agent, model=model, limit=limit, instruction=text)
+    warn(playbook.notices)
     if output_format is Format.json:
         print_json(playbook.to_dict())
     else:
+        warn([budget_notice(playbook, max_tokens)])
         typer.echo(playbook.to_markdown(max_tokens))

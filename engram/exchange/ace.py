@@ -9,9 +9,12 @@ same in 0.12): each skill has ``id``, ``section`` ("context" or "harness"), ``ke
 An engram rule becomes a "context" skill: its id, its wording as the insight, its evidence as
 the issue, its scope and kind as the first two keywords (``all_runs`` or
 ``category:<name>``, then ``do``, ``avoid`` or ``note``), its feedback as the counts, and a
-retired rule an inactive skill. Reading, the older shapes are understood too: skills with
-``content`` and a free-form ``section`` (ace-framework 0.7 to 0.11, and the ``bullets`` of
-the playbooks before them).
+retired rule an inactive skill. What ACE has no field for (the exact evidence, a pin, who
+wrote or retired it) rides in an ``engram`` field of the skill, which ACE's own reader leaves
+aside, so that engram → ACE → engram is exact; ACE's fields win where a person changed them
+(the insight, ``active``, the counts). A skill without it is a rule written by a person.
+Reading, the older shapes are understood too: skills with ``content`` and a free-form
+``section`` (ace-framework 0.7 to 0.11, and the ``bullets`` of the playbooks before them).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from typing import Any
 
 from engram.curation import KINDS, human_rule
 from engram.exchange.common import Read, clean_text, iso, parse_time
+from engram.exchange.jsonfile import rule_dict, rule_from_dict
 from engram.mining.templates import safe_name
 from engram.rules import Rule
 
 SCHEMA_VERSION = "2"
+EXTENSION = "engram"  # the skill's field with what ACE has no field for
 SECTIONS = ("context", "harness")
 ALL_RUNS = "all_runs"
 _ALL_NAMES = {"", "all", ALL_RUNS, "all runs", "general", "global", "default"}
@@ -71,6 +76,7 @@ def skill(rule: Rule, now: datetime) -> dict[str, Any]:
         "neutral_count": feedback.neutral,
         "created_at": iso(rule.first_seen, now),
         "updated_at": iso(rule.last_seen, now),
+        EXTENSION: rule_dict(rule),
     }
 
 
@@ -146,6 +152,11 @@ def rules_from_skillbook(data: Mapping[str, Any], known: KnownScopes | None = No
 
 
 def _rule(skill_id: str, skill: Mapping[str, Any], known: KnownScopes) -> tuple[Rule | None, bool]:
+    own = skill.get(EXTENSION)
+    if isinstance(own, Mapping) and own.get("id") == skill_id:
+        rule, shortened = rule_from_dict(own)
+        if rule is not None:
+            return _as_ace_says(rule, skill), shortened
     if "content" in skill and "issue" not in skill:  # before schema 2
         text, shortened = clean_text(skill.get("content"))
         section = str(skill.get("section") or "")
@@ -183,6 +194,23 @@ def _rule(skill_id: str, skill: Mapping[str, Any], known: KnownScopes) -> tuple[
     rule.first_seen = parse_time(skill.get("created_at"))
     rule.last_seen = parse_time(skill.get("updated_at")) or rule.first_seen
     return rule, shortened
+
+
+def _as_ace_says(rule: Rule, skill: Mapping[str, Any]) -> Rule:
+    """An exported rule, with what a person may have changed in ACE's own fields."""
+    insight, _ = clean_text(skill.get("insight"))
+    if insight and insight != rule.text:
+        rule.text, rule.text_by = insight, "human"
+    active = skill.get("active", True) is not False
+    if not active and rule.status != "retired":
+        rule.status, rule.status_by, rule.status_reason = "retired", "human", "inactive in ACE"
+    elif active and rule.status == "retired":
+        rule.status, rule.status_by, rule.status_reason = "active", "human", "active in ACE"
+    for name in ("helpful", "harmful", "neutral"):
+        value = skill.get(f"{name}_count")
+        if value is not None:
+            setattr(rule.feedback, name, _count(value))
+    return rule
 
 
 def _scope(keywords: list[str], known: KnownScopes) -> tuple[str, str]:

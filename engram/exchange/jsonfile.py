@@ -69,7 +69,7 @@ def rules_from_document(data: Any) -> Read:
     entries = data if isinstance(data, list) else data.get("rules", [])
     read = Read()
     for entry in entries:
-        rule, shortened = _rule(entry) if isinstance(entry, Mapping) else (None, False)
+        rule, shortened = rule_from_dict(entry) if isinstance(entry, Mapping) else (None, False)
         if rule is None:
             read.invalid += 1
             continue
@@ -78,7 +78,8 @@ def rules_from_document(data: Any) -> Read:
     return read
 
 
-def _rule(entry: Mapping[str, Any]) -> tuple[Rule | None, bool]:
+def rule_from_dict(entry: Mapping[str, Any]) -> tuple[Rule | None, bool]:
+    """The rule ``rule_dict`` wrote (None if unusable), and whether its text was cut short."""
     rule_id, kind = entry.get("id"), entry.get("kind")
     if not (isinstance(rule_id, str) and RULE_ID.fullmatch(rule_id)) or kind not in KINDS:
         return None, False

@@ -64,8 +64,8 @@ def failures_of(
     """
     from engram.testoutput import error_kind, parse_test_output
 
-    if outcome.passed:
-        return ()
+    if outcome.passed or not outcome.measured:
+        return ()  # nothing failed, or nothing judged the run
     error = ": ".join(part for part in (outcome.error_type, outcome.error_message) if part)
     own = [Failure("error", error_kind(error), _clip(error))] if error else []
     tests = [

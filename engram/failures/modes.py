@@ -57,8 +57,9 @@ class FailureCluster:
 @dataclass(slots=True)
 class FailureModes:
     selectors: dict[str, str]
-    runs: int
+    runs: int  # selected runs that something judged (unmeasured ones are apart)
     failed: int  # runs that did not pass: fail, partial or error
+    unmeasured: int = 0  # runs nothing judged: counted, never failures
     classes: list[FailureClass] = field(default_factory=list)
     clusters: list[FailureCluster] = field(default_factory=list)
 
@@ -67,6 +68,7 @@ class FailureModes:
             "selectors": self.selectors,
             "runs": self.runs,
             "failed": self.failed,
+            "unmeasured": self.unmeasured,
             "classes": [_class_dict(c) for c in self.classes],
             "clusters": [_cluster_dict(c) for c in self.clusters],
         }
@@ -75,9 +77,11 @@ class FailureModes:
 def failure_modes(store: Store, selectors: dict[str, str] | None = None) -> FailureModes:
     """Classes and clusters of the selected runs' failures, each side apart."""
     selectors = dict(selectors or {})
-    runs = store.run_frame(selectors)
+    every = store.run_frame(selectors)
+    runs = every[every["status"] != "unmeasured"]
     failed = runs[~runs["passed"].astype(bool)]
-    modes = FailureModes(selectors, runs=len(runs), failed=len(failed))
+    modes = FailureModes(selectors, runs=len(runs), failed=len(failed),
+                         unmeasured=len(every) - len(runs))  # fmt: skip
     modes.classes = _classes(failed, len(runs))
     failures = store.failure_frame(selectors)
     modes.clusters = cluster_failures(_with_silent_runs(failures, failed), len(runs))

@@ -1,10 +1,10 @@
 """Claude Code transcripts: ``claude -p --output-format stream-json`` output and session logs
 (``~/.claude/projects/*/<session>.jsonl``), one trace per session.
 
-With no verifier, the final ``result`` event is the outcome: ``success`` passes,
-``error_max_turns`` and ``error_max_budget_usd`` are the agent's own limit (a valid fail),
-other errors are classified from their message. A session log without a result is stored
-but is not a measurement.
+Nothing here judges the task: ``result.subtype: success`` means the agent stopped without an
+error, not that it solved anything. So a transcript alone is ``unmeasured`` (counted, never in
+pass rates), unless it ended in an error not of the agent's making; a harness that ran a
+verifier (Harbor) completes it with the verdict.
 """
 
 from __future__ import annotations
@@ -189,10 +189,10 @@ def _starts_another_session(summary: StreamSummary, event: Any) -> bool:
 
 def to_trace(summary: StreamSummary, source: str | None = None) -> Trace:
     """The finished Trace of a Claude Code event stream, its outcome from the result event."""
-    status, error, details, cause = outcome_of(summary.result or {})
+    _agent_says, error, details, cause = outcome_of(summary.result or {})
     return fields.finalize(
         unfinished_trace(summary, source),
-        status=status,
+        status="unmeasured",
         reward_value=None,
         error=error,
         details=details,

@@ -170,6 +170,8 @@ def _trial_trace(
         status, cause = None, None  # the verifier's reward decides, not the agent's word
     elif exception is not None:
         status = "error" if exception_cause != "budget" else "fail"
+    else:
+        status = "unmeasured"  # no verdict: the agent's "success" is only its own word
     if exception is not None:
         error, cause = exception, exception_cause
     trial_name = fields.text(result.get("trial_name"), 200) or folder.name

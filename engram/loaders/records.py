@@ -224,9 +224,12 @@ def _lines(
 
 
 def _looks_like_lines(handle: IO[bytes]) -> bool:
-    """JSON Lines when the first line is a whole object and more follows (a broken or
-    oversized first line is judged by the next one instead)."""
-    for attempt in range(2):
+    """JSON Lines when the first line is a whole object and more follows. A broken or
+    oversized first line is judged by the next two: in JSON Lines they are whole objects (or
+    the file ends), while a document that merely starts on its first line (``engram
+    aggregate``'s, with one trace on line 2) goes on with a line that is not."""
+    judged = 0
+    for attempt in range(3):
         line = handle.readline(MAX_RECORD_BYTES + 1)
         oversized = len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n")
         if oversized:
@@ -234,14 +237,24 @@ def _looks_like_lines(handle: IO[bytes]) -> bool:
                 line = handle.readline(1 << 20)
         if attempt == 0 and _at_end(handle):
             return False  # one line (however long) is one document, streamed once
+        if not line:
+            return judged > 0  # the file ended after a broken first line and whole objects
         if oversized or not line.strip():
             continue
         try:
-            return isinstance(orjson.loads(line), dict)
+            whole = isinstance(orjson.loads(line), dict)
         except orjson.JSONDecodeError:
-            if attempt or not line.lstrip().startswith(b"{") or line.strip() == b"{":
+            whole = False
+        if attempt == 0 and whole:
+            return True
+        if attempt == 0:
+            if not line.lstrip().startswith(b"{") or line.strip() == b"{":
                 return False
-    return False
+            continue
+        if not whole:
+            return False
+        judged += 1
+    return judged > 0
 
 
 def _at_end(handle: IO[bytes]) -> bool:

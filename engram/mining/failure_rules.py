@@ -36,6 +36,13 @@ _MASK = re.compile(r"<[A-Z*]+>")
 _MASKS = re.compile(r"<[A-Z*]+>(?:[:.,/]*<[A-Z*]+>)*")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9 _.:<>*()=,/+#\[\]…-]")
+#: Words every failure message may have; a template of only these says nothing.
+_GENERIC = frozenset({
+    "unknown", "error", "errors", "err", "failed", "failure", "failures", "fail", "fails",
+    "exception", "exceptions", "test", "tests", "assertion", "assertionerror", "exit", "code",
+    "status", "with", "the", "an", "of", "in", "at", "on", "and", "or", "message", "returned",
+    "non", "zero", "nonzero", "process", "command", "exited",
+})  # fmt: skip
 #: Error kinds the agent can prevent before finishing: ``avoid`` rules; the rest are notes.
 _TEXTS = {
     "import": ("avoid", "Check that every import resolves before finishing; runs here failed with `{t}`."),
@@ -47,6 +54,7 @@ _TEXTS = {
     "runtime": ("note", "Runs here often fail with `{t}`; guard against it before finishing."),
     "unknown": ("note", "Runs here often fail with `{t}`."),
 }  # fmt: skip
+_KIND_ONLY = frozenset(f"{kind} error" for kind in _TEXTS)  # what a failure with no message is
 
 
 def failure_rules(
@@ -69,7 +77,7 @@ def failure_rules(
     labels = cluster_templates(templates, [int(n) for n in counts.to_numpy()])
     main = main.assign(cluster=main["template"].map(dict(zip(templates, labels, strict=True))))
     names = _names(main)
-    specific = {label for label, (name, *_) in names.items() if _words(name) >= MIN_WORDS}
+    specific = {label for label, (name, *_) in names.items() if says_something(name)}
     main = main[main["cluster"].isin(specific)]
 
     candidates = []
@@ -99,8 +107,13 @@ def failure_rules(
     return list(rules.values())
 
 
-def _words(template: str) -> int:
-    return len(_WORD.findall(_MASK.sub(" ", template)))
+def says_something(template: str) -> bool:
+    """Whether a failure's template names something an agent can act on: not a bare kind
+    ("unknown error", for a failing test that printed no message), not only generic words."""
+    if template in _KIND_ONLY:
+        return False
+    words = [word.lower() for word in _WORD.findall(_MASK.sub(" ", template))]
+    return len(words) >= MIN_WORDS and any(word not in _GENERIC for word in words)
 
 
 def _scopes(scope_kind: str, main: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

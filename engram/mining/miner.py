@@ -33,6 +33,12 @@ class MiningSettings:
     jaccard: float = 0.8  # features whose runs overlap this much make one rule
     scope_kinds: tuple[str, ...] = ("category",)  # mined besides all runs
 
+    def __post_init__(self) -> None:
+        # Scopes asked for add to the default ones (all runs, each category), never replace them.
+        kinds = dict.fromkeys(("category", *self.scope_kinds))
+        kinds.pop("all", None)
+        object.__setattr__(self, "scope_kinds", tuple(kinds))
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["scope_kinds"] = list(self.scope_kinds)

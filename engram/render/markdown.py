@@ -60,6 +60,30 @@ def heading(playbook: Playbook) -> str:
 def render_block(playbook: Playbook, max_tokens: int) -> str:
     """The delimited block with as many rules, best first, as fit in ``max_tokens``."""
     head = heading(playbook)
+    ids, lines = _fitting(playbook, head, max_tokens)
+    if not lines:
+        lines = [NO_RULE if not playbook.rules else NOTHING_FITS]
+    return _assemble(ids, head, lines)
+
+
+NO_RULE = "- No lesson has enough evidence yet."
+NOTHING_FITS = "- No lesson fits in this block's token budget."
+
+
+def budget_notice(playbook: Playbook, max_tokens: int) -> str | None:
+    """What the token budget left out, for the person who set it (None if nothing)."""
+    ids, _lines = _fitting(playbook, heading(playbook), max_tokens)
+    left = len(playbook.rules) - len(ids)
+    if not left:
+        return None
+    return (
+        f"{left} of {len(playbook.rules)} rules left out by the token budget ({max_tokens});"
+        " raise --max-tokens to give more"
+    )
+
+
+def _fitting(playbook: Playbook, head: str, max_tokens: int) -> tuple[list[str], list[str]]:
+    """The ids and lines of the rules, best first, that fit in ``max_tokens``."""
     lines: list[str] = []
     ids: list[str] = []
     for rule in playbook.rules:
@@ -69,9 +93,7 @@ def render_block(playbook: Playbook, max_tokens: int) -> str:
             break
         lines.append(line)
         ids.append(rule.id)
-    if not lines:
-        lines = ["- No lesson has enough evidence yet."]
-    return _assemble(ids, head, lines)
+    return ids, lines
 
 
 def _assemble(ids: list[str], head: str, lines: list[str]) -> str:

@@ -10,6 +10,7 @@ from engram.failures.modes import top_counts
 from engram.report import charts
 from engram.report.data import (
     METRICS,
+    Rate,
     auto_sides,
     categories,
     configurations,
@@ -49,13 +50,20 @@ if TYPE_CHECKING:
     from engram.store import Store
 
 
+def _valid_words(total: Rate, runs: pd.DataFrame) -> str:
+    unmeasured = int((runs["status"] == "unmeasured").sum()) if total.runs else 0
+    errors = total.runs - total.valid - unmeasured
+    words = f"{total.valid:,} ({errors:,} ended in errors not of the agent's making"
+    return words + (f", {unmeasured:,} unmeasured)" if unmeasured else ")")
+
+
 def _header(store: Store, selectors: dict[str, str], runs: pd.DataFrame, now: datetime) -> str:
     total = overall(runs)
     facts: list[tuple[str, object]] = [
         ("Store", Safe(f"<code>{_e(store.location)}</code>")),
         ("Selection", Safe(f"<code>{_e(describe(selectors))}</code>")),
         ("Runs", f"{total.runs:,}"),
-        ("Valid runs", f"{total.valid:,} ({total.runs - total.valid:,} not measured)"),
+        ("Valid runs", _valid_words(total, runs)),
         ("Pass rate", _rate_words(total)),
         ("Generated", now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
     ]
@@ -314,6 +322,18 @@ def _failure_rules(rules: Sequence[Rule]) -> str:
     return "<h3>Recurring failures</h3>" + _table("failure-rules", headers, rows, numeric={4, 5, 6})
 
 
+def _peoples_rules(rules: Sequence[Rule]) -> str:
+    """Rules written by people: no mined evidence, only how the runs given them fared."""
+    rows = []
+    for rule in rules:
+        f = rule.feedback
+        given = f.helpful + f.harmful + f.neutral
+        rows.append([rule.status, rule.kind, rule.scope_label, rule.text, f"{given:,}",
+                     f"{f.helpful:,}" if given else "-"])  # fmt: skip
+    headers = ["Status", "Kind", "Scope", "Rule", "Given to runs", "Passed"]
+    return "<h3>Written by people</h3>" + _table("people-rules", headers, rows, numeric={4, 5})
+
+
 def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
     parts = ['<section id="playbook"><h2>Playbook</h2>']
     if not rules:
@@ -324,11 +344,14 @@ def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
         f"<p>{counts['active']} active and {counts['pinned']} pinned rules, learned from every "
         "run in the store (not only the selected ones).</p>"
     )
-    failures = [r for r in rules if r.is_failure]
-    rules = [r for r in rules if not r.is_failure]
+    people = [r for r in rules if r.by_person]
+    failures = [r for r in rules if r.is_failure and not r.by_person]
+    rules = [r for r in rules if not (r.is_failure or r.by_person)]
     if rules:
         parts.append(_behaviour_rules(page, rules))
     if failures:
         parts.append(_failure_rules(failures))
+    if people:
+        parts.append(_peoples_rules(people))
     parts.append("</section>")
     return "".join(parts)

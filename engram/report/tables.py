@@ -67,10 +67,18 @@ def _paired_words(paired: dict[str, Any]) -> str:
     test = {"mcnemar_exact": "exact McNemar", "wilcoxon": "Wilcoxon signed-rank"}.get(
         paired["test"], paired["test"]
     )
+    repeated = paired["test"] != "mcnemar_exact"  # rates per task: "better", not "only"
+    parts = [
+        f"both pass {paired['both_pass']}",
+        f"{'baseline better' if repeated else 'only baseline'} {paired['only_baseline']}",
+        f"{'treatment better' if repeated else 'only treatment'} {paired['only_treatment']}",
+        f"both fail {paired['both_fail']}",
+    ]
+    if paired.get("tied"):
+        parts.append(f"same partial rate {paired['tied']}")
     return (
-        f'<p class="note">{paired["tasks"]} paired tasks: both pass {paired["both_pass"]}, '
-        f"only baseline {paired['only_baseline']}, only treatment {paired['only_treatment']}, "
-        f"both fail {paired['both_fail']}; {_e(test)} p = {paired['p_value']:.3g}.</p>"
+        f'<p class="note">{paired["tasks"]} paired tasks: {", ".join(parts)};'
+        f" {_e(test)} p = {paired['p_value']:.3g}.</p>"
     )
 
 

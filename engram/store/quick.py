@@ -56,11 +56,24 @@ def read_playbook(
     return [rule_from_mapping(row) for row in rows], int(traces)
 
 
+def read_categories(path: Path) -> list[str] | None:
+    """Every category the store has runs or rules of, or None to ask the full Store."""
+    try:
+        with _connect(path) as conn:
+            rows = conn.execute(
+                "SELECT category FROM traces WHERE category IS NOT NULL UNION "
+                "SELECT scope_value FROM rules WHERE scope_kind = 'category'"
+            ).fetchall()
+    except sqlite3.Error:
+        return None
+    return sorted(row[0] for row in rows)
+
+
 @contextmanager
 def _connect(path: Path) -> Iterator[sqlite3.Connection]:
     if not path.is_file():
         raise sqlite3.OperationalError("no such store")
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
     try:
         conn.row_factory = sqlite3.Row
         yield conn

@@ -308,6 +308,13 @@ class Store(RuleBook, Frames):
             ],
         )
 
+    def known_categories(self) -> list[str]:
+        """Every task category the store has runs or rules of, sorted."""
+        with self.engine.connect() as conn:
+            runs = select(TraceRow.category).where(TraceRow.category.is_not(None)).distinct()
+            rules = select(RuleRow.scope_value).where(RuleRow.scope_kind == "category").distinct()
+            return sorted({value for (value,) in conn.execute(runs.union(rules)) if value})
+
     def count_traces(self, **selectors: str) -> int:
         with self.engine.connect() as conn:
             query = select(func.count()).select_from(TraceRow).where(*selector_filters(selectors))
@@ -409,7 +416,8 @@ def _insert_many(
 
 
 def _empty_totals() -> dict[str, Any]:
-    return {"runs": 0, "valid": 0, "passed": 0, "errors": 0, "pass_rate": None, "mean_reward": None}
+    return {"runs": 0, "valid": 0, "passed": 0, "errors": 0, "unmeasured": 0, "pass_rate": None,
+            "mean_reward": None}  # fmt: skip
 
 
 def _outcome_totals(conn: Connection, column: Any) -> dict[Any, dict[str, Any]]:
@@ -418,25 +426,28 @@ def _outcome_totals(conn: Connection, column: Any) -> dict[Any, dict[str, Any]]:
     micros = case(
         (
             TraceRow.valid.is_(True),
-            cast(func.round(func.coalesce(TraceRow.reward, 0.0) * MICROS), BigInteger),
+            cast(func.round(func.coalesce(TraceRow.reward, passed) * MICROS), BigInteger),
         ),
         else_=0,
     )  # integer sums are exact in any order, so the means do not depend on it
+    unmeasured = case((TraceRow.status == "unmeasured", 1), else_=0)
     group = [column] if column is not None else []
     query = select(
-        *group, func.count(), func.sum(valid), func.sum(passed), func.sum(micros)
-    ).group_by(*group)
+        *group, func.count(), func.sum(valid), func.sum(passed), func.sum(micros),
+        func.sum(unmeasured),
+    ).group_by(*group)  # fmt: skip
     result: dict[Any, dict[str, Any]] = {}
     for row in conn.execute(query):
         key = row[0] if column is not None else None
-        runs, n_valid, n_passed, reward_micros = row[-4:]
-        n_valid, n_passed = int(n_valid or 0), int(n_passed or 0)
+        runs, n_valid, n_passed, reward_micros, n_unmeasured = row[-5:]
+        n_valid, n_passed, n_unmeasured = int(n_valid or 0), int(n_passed or 0), int(n_unmeasured or 0)
         mean_reward = int(reward_micros) / MICROS / n_valid if n_valid else None
         result[key] = {
             "runs": int(runs),
             "valid": n_valid,
             "passed": n_passed,
-            "errors": int(runs) - n_valid,
+            "errors": int(runs) - n_valid - n_unmeasured,
+            "unmeasured": n_unmeasured,
             "pass_rate": round(n_passed / n_valid, 4) if n_valid else None,
             "mean_reward": round(float(mean_reward), 4) if mean_reward is not None else None,
         }

@@ -38,3 +38,13 @@ def test_curation_commands(invoke: Invoke, learned: Path) -> None:
     assert "+ " in text and "Ask before deleting files." in text and "~ " in text
     assert "text: " in text and "→ Run pytest first." in text
     assert invoke("playbook", "diff", "1", "999").exit_code == 1
+
+
+def test_a_persons_rule_is_listed_as_such_without_numbers(invoke: Invoke, learned: Path) -> None:
+    invoke("patterns", "add", "Ask before deleting files.", "--kind", "avoid", "-q")
+    line = next(x for x in invoke("patterns", "list").stdout.splitlines() if "Ask before" in x)
+    assert "written by a person" in line
+    assert "score" not in line and "0% vs 0%" not in line and "n=0" not in line
+    listed = json.loads(invoke("patterns", "list", "--format", "json").stdout)
+    (mine,) = [r for r in listed if r["origin"] == "human"]
+    assert mine["evidence"] is None

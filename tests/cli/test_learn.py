@@ -79,6 +79,17 @@ def test_a_file_with_a_byte_order_mark_is_read(invoke: Invoke, tmp_path: Path) -
     assert (summary["traces_new"], summary["skipped"]) == (1, 0)
 
 
+def test_scopes_asked_for_add_to_the_category_rules(invoke: Invoke, sample_corpus: Path) -> None:
+    summary = json.loads(
+        invoke("learn", str(sample_corpus), "--by", "agent", "--by", "model", "--json").stdout
+    )
+    assert summary["rules_active"] >= 7
+    listed = json.loads(invoke("patterns", "list", "--format", "json").stdout)
+    features = {(r["scope"].get("category"), r["features"][0]) for r in listed}
+    assert ("feature_implementation", "cmd:pytest") in features
+    assert ("cross_module_bug_fix", "tool:mcp__sourcegraph__deep_search") in features
+
+
 FIXTURES = Path(__file__).parent.parent / "loaders" / "fixtures"
 
 

@@ -64,12 +64,28 @@ def test_patterns_show_an_unknown_rule(invoke: Invoke, learned: Path) -> None:
     assert result.exit_code == 1 and "engram patterns list" in result.stderr
 
 
-def test_every_command_has_help(invoke: Invoke) -> None:
-    for command in (["learn"], ["suggest"], ["inject"], ["stats"], ["patterns", "list"],
-                    ["patterns", "show"]):  # fmt: skip
-        result = invoke(*command, "--help")
-        assert result.exit_code == 0 and len(result.stdout) > 100
-
-
 def test_patterns_list_refuses_an_unknown_status(invoke: Invoke, learned: Path) -> None:
     assert invoke("patterns", "list", "--status", "sleeping").exit_code == 2
+
+
+def test_unmeasured_runs_are_counted_apart_and_never_failures(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    from tests.loaders.builders import stream_events, write_lines
+
+    measured = [
+        {"task_id": f"t-{i}", "task_instruction": "Category: docs", "status": status,
+         "agent_config": {"agent": "claude-code"}}
+        for i, status in enumerate(["pass", "fail", "pass"])
+    ]  # fmt: skip
+    runs = tmp_path / "runs.json"
+    runs.write_text(json.dumps(measured))
+    stream = write_lines(tmp_path / "stream.jsonl", stream_events())  # success, no verifier
+    assert invoke("learn", str(runs), str(stream), "-q").exit_code == 0
+    data = json.loads(invoke("stats", "--format", "json").stdout)
+    assert (data["runs"], data["valid"], data["passed"]) == (4, 3, 2)
+    assert (data["unmeasured"], data["errors"]) == (1, 0)
+    assert "unmeasured: 1" in invoke("stats").stdout
+    modes = json.loads(invoke("failures", "--format", "json").stdout)
+    assert (modes["runs"], modes["failed"], modes["unmeasured"]) == (3, 1, 1)
+    assert sum(c["runs"] for c in modes["clusters"]) == 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from engram.marker import injected_rule_ids
 from engram.synthetic import DEEP_SEARCH
 from tests.cli.conftest import Invoke
@@ -128,3 +130,35 @@ def test_inject_section_creates_the_file(invoke: Invoke, learned: Path, tmp_path
     memory.parent.mkdir()
     assert invoke("inject", str(memory), "--section").exit_code == 0
     assert memory.read_text().startswith("<!-- engram:begin rules=")
+
+
+def test_a_relative_engram_dir_serves_suggest_and_inject(
+    invoke: Invoke, sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    sqlite_only: None,
+) -> None:
+    monkeypatch.setenv("ENGRAM_DIR", "elsewhere")
+    assert invoke("learn", str(sample_corpus), "-q").exit_code == 0
+    assert (tmp_path / "elsewhere" / "engram.db").is_file()
+    result = invoke("suggest", "--category", "cross_module_bug_fix")
+    assert result.exit_code == 0 and "<!-- engram:begin rules=r_" in result.stdout
+    instruction = tmp_path / "task.md"
+    instruction.write_text("Category: cross_module_bug_fix\n\nFix it.\n")
+    assert "<!-- engram:end -->" in invoke("inject", str(instruction), "-o", "-").stdout
+
+
+def test_inject_keeps_a_crlf_files_line_endings(
+    invoke: Invoke, learned: Path, tmp_path: Path
+) -> None:
+    instruction = tmp_path / "task.md"
+    instruction.write_bytes(b"# Fix\r\n\r\nCategory: cross_module_bug_fix\r\n\r\nDo it.\r\n")
+    assert invoke("inject", str(instruction)).exit_code == 0
+    written = instruction.read_bytes()
+    assert b"<!-- engram:end -->\r\n" in written
+    assert written.count(b"\n") == written.count(b"\r\n")
+
+
+def test_a_budget_too_small_for_any_rule_says_so(invoke: Invoke, learned: Path) -> None:
+    result = invoke("suggest", "--category", "cross_module_bug_fix", "--max-tokens", "50")
+    assert "No lesson has enough evidence" not in result.stdout
+    assert "No lesson fits in this block's token budget." in result.stdout
+    assert "rules left out by the token budget (50); raise --max-tokens" in result.stderr

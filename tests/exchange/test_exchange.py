@@ -57,38 +57,53 @@ def test_json_round_trip_restores_the_same_rules(source: Store, tmp_path: Path) 
     assert restored == original  # ids, kinds, scopes, texts, evidence, statuses, counts, dates
 
 
-def test_ace_round_trip_keeps_rules_and_counts(source: Store, tmp_path: Path) -> None:
+def test_ace_round_trip_is_exact(source: Store, tmp_path: Path) -> None:
     first = export_playbook(source, "ace", now=NOW)
-    book = json.loads(first.text)
     path = tmp_path / "skillbook.json"
     path.write_text(first.text)
     with open_store(create=True) as store:
         summary = import_playbook(store, path)
         assert (summary.source, summary.added, summary.skipped) == ("ACE skillbook", first.rules, 0)
-        again = json.loads(export_playbook(store, "ace", now=NOW).text)
-        imported = store.rules(EVERY)
-    assert again["skills"].keys() == book["skills"].keys()
-    for skill_id, skill in book["skills"].items():
-        other = again["skills"][skill_id]
-        assert {k: v for k, v in other.items() if k != "issue"} == {
-            k: v for k, v in skill.items() if k != "issue"
-        }
-    assert {k: set(v) for k, v in again["sections"].items()} == {
-        k: set(v) for k, v in book["sections"].items()
-    }
+        again = export_playbook(store, "ace", now=NOW)
+        restored = by_id(store.rules(EVERY))
+    assert again.text == first.text  # evidence, order, pins and statuses all kept
+    assert restored == by_id(source.rules(EVERY))
+
+
+def test_what_a_person_changed_in_ace_wins(source: Store, tmp_path: Path) -> None:
+    book = json.loads(export_playbook(source, "ace", now=NOW).text)
+    rules = by_id(source.rules(EVERY))
+    learned = next(r for r in rules.values() if r.origin == "learned" and r.status == "active")
+    skill = book["skills"][learned.id]
+    skill.update(insight="Reworded in ACE.", active=False, helpful_count=9)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(book))
+    with open_store(create=True) as store:
+        import_playbook(store, path)
+        rule = by_id(store.rules(EVERY))[learned.id]
+    assert (rule.text, rule.text_by, rule.status, rule.feedback.helpful) == (
+        "Reworded in ACE.", "human", "retired", 9)  # fmt: skip
+    assert rule.evidence == learned.evidence and rule.origin == "learned"
+
+
+def test_a_skillbook_ace_resaved_comes_back_as_a_persons_rules(source: Store, tmp_path: Path) -> None:
+    """ACE's own reader keeps only its Skill fields: engram's extension is gone after it."""
+    book = json.loads(export_playbook(source, "ace", now=NOW).text)
+    for skill in book["skills"].values():
+        del skill["engram"]
+    path = tmp_path / "resaved.json"
+    path.write_text(json.dumps(book))
     original = by_id(source.rules(EVERY))
-    for rule in imported:  # each skill is now a person's rule, in the scope it was for
+    with open_store(create=True) as store:
+        import_playbook(store, path)
+        imported = store.rules(EVERY)
+    for rule in imported:
         before = original[rule.id]
         assert (rule.origin, rule.text_by) == ("human", "human")
         assert (rule.kind, rule.scope_kind, rule.scope_value, rule.text) == (
-            before.kind,
-            before.scope_kind,
-            before.scope_value,
-            before.text,
-        )
+            before.kind, before.scope_kind, before.scope_value, before.text)  # fmt: skip
         assert counts(rule) == counts(before)
         assert (rule.status == "retired") == (before.status == "retired")
-        assert rule.first_seen == before.first_seen and rule.last_seen == before.last_seen
 
 
 def test_the_ace_export_is_in_the_shape_ace_0_13_writes(source: Store) -> None:
@@ -98,7 +113,7 @@ def test_the_ace_export_is_in_the_shape_ace_0_13_writes(source: Store) -> None:
     assert book["schema_version"] == "2"
     fields = list(next(iter(fixture["skills"].values())))
     for skill_id, skill in book["skills"].items():
-        assert list(skill) == fields and skill["id"] == skill_id
+        assert list(skill) == [*fields, "engram"] and skill["id"] == skill_id
         assert skill["section"] == "context" and skill["insight"] and skill["issue"]
         assert skill["used_count"] == sum(skill[f"{n}_count"] for n in ("helpful", "harmful",
                                                                          "neutral"))  # fmt: skip

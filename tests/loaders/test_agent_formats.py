@@ -69,7 +69,7 @@ def test_a_swe_agent_trajectory_gives_steps_changes_and_cost(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("exit_status", "status", "failure"),
-    [("submitted", "error", "unknown"), ("exit_cost", "fail", "budget"),
+    [("submitted", "unmeasured", None), ("exit_cost", "fail", "budget"),
      ("submitted (exit_context)", "fail", "budget"), ("exit_api", "error", "model_provider"),
      ("exit_environment_error", "error", "infrastructure")],
 )  # fmt: skip

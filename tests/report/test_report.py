@@ -330,3 +330,13 @@ def test_write_report_and_the_command(store: Store, tmp_path: Path) -> None:
     alone = runner.invoke(app, ["report", "-o", "x.html", "--baseline", "agent=A"])
     assert alone.exit_code == 1 and "both a baseline and a treatment" in alone.stderr
     assert not Path("x.html").exists()
+
+
+def test_rules_people_wrote_show_no_invented_evidence(store: Store) -> None:
+    from engram.curation import add
+
+    rule = add(store, "Ask before deleting files.", "avoid", None)
+    page = Page(build_report(store, now=NOW))
+    assert rule.text not in [row[3] for row in page.rows("rules")]  # nor in the effect chart
+    (row,) = page.rows("people-rules")
+    assert row == ["active", "avoid", "all runs", rule.text, "0", "-"]
