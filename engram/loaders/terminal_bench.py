@@ -172,17 +172,21 @@ def _run_of(trial: str | None) -> str | None:
 
 
 def _failing_tests(results: Any) -> list[Failure]:
-    """``parser_results``' failed tests, as the verifier's failures."""
+    """``parser_results``' failed tests, as the verifier's failures. Its pytest parser keys some
+    by ``test - message`` (pytest's short summary line), which gives the message too."""
     if not isinstance(results, dict):
         return []
-    failing = [
-        name for name, status in list(results.items())[:1000]
-        if isinstance(name, str) and str(status).lower() in ("failed", "error")
-    ]  # fmt: skip
-    return [
-        Failure("test", error_kind(""), f"{fields.text(name, 300)} failed", fields.text(name, 300))
-        for name in failing[:50]
-    ]
+    failures = []
+    for name, status in list(results.items())[:1000]:
+        if not isinstance(name, str) or str(status).lower() not in ("failed", "error"):
+            continue
+        test, _, message = name.partition(" - ")
+        test = fields.text(test, 300) or "a test"
+        message = fields.text(message, 300) or ""
+        failures.append(Failure("test", error_kind(message), message or f"{test} failed", test))
+        if len(failures) >= 50:
+            break
+    return failures
 
 
 def _metrics(data: dict[str, Any]) -> Metrics:

@@ -116,3 +116,19 @@ def test_the_leaderboards_run_metadata_is_known_and_not_a_trace(tmp_path: Path) 
     run = terminal_bench_run(tmp_path, "r4", "terminus", "m", {"a": True})
     (reading,) = list(read_path(run / "run_metadata.json"))
     assert isinstance(reading, Reading) and reading.companion
+
+
+def test_a_parser_key_of_test_and_message_gives_both(tmp_path: Path) -> None:
+    run = terminal_bench_run(tmp_path, "r5", "terminus", "m", {"solana": False})
+    data = json.loads((run / "results.json").read_text())
+    data["results"][0]["parser_results"] = {
+        "test_status_endpoint - Failed: Solana service is not responding": "failed",
+        "../tests/test_outputs.py - IndexError: list index out of range": "failed",
+        "test_ok": "passed",
+    }
+    (run / "results.json").write_text(json.dumps(data))
+    (trace,) = traces_of(run / "results.json")
+    assert [(f.test, f.kind, f.message) for f in trace.failures] == [
+        ("test_status_endpoint", "unknown", "Failed: Solana service is not responding"),
+        ("../tests/test_outputs.py", "runtime", "IndexError: list index out of range"),
+    ]
