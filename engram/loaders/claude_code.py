@@ -53,6 +53,11 @@ def _is_record(record: dict[str, Any]) -> bool:
     return kind in RECORD_KINDS and bool(_EVENT_KEYS.intersection(record))
 
 
+def companion(head: dict[str, Any], path: Path) -> bool:
+    """A sub-agent's log (``agent-*.jsonl``), read into its session's trace."""
+    return path.name.startswith("agent-") and head.get("isSidechain") is True
+
+
 def load(
     path: Path, on_progress: Callable[[int], None] | None = None, share: Share | None = None
 ) -> Iterator[Trace | Problem]:

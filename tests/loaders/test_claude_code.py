@@ -208,3 +208,18 @@ def test_record_kinds_of_a_newer_version_are_read_around_with_a_warning(tmp_path
     assert [(w.label, w.warning) for w in warnings] == [("line 3", True)]
     assert "2 record(s) of kind 'worktree-handoff'" in warnings[0].message
     assert sum(isinstance(i, Trace) for i in items) == 1
+
+
+def test_a_folder_of_sessions_counts_sub_agent_logs_with_their_session(tmp_path: Path) -> None:
+    from engram.loaders import Reading, expand_paths, read_path
+
+    write_lines(tmp_path / f"{SESSION}.jsonl", session_entries())
+    sub = [{**entry, "isSidechain": True, "agentId": "a1"} for entry in session_entries()[1:4]]
+    (tmp_path / SESSION / "subagents").mkdir(parents=True)
+    write_lines(tmp_path / SESSION / "subagents" / "agent-a1.jsonl", sub)
+    readings = [
+        item for path in expand_paths([tmp_path]) for item in read_path(path)
+        if isinstance(item, Reading)
+    ]  # fmt: skip
+    assert [(Path(r.source).name, r.companion) for r in readings] == [
+        ("agent-a1.jsonl", True), (f"{SESSION}.jsonl", False)]  # fmt: skip
