@@ -86,16 +86,15 @@ def read_path(
     if not path.is_dir():
         yield from _read_file(path, format, on_progress, share)
         return
-    for loader in _folder_loaders():
-        claimed = loader.claims(path)
-        if claimed is not None and claimed != path:  # the folder is read through one file
-            yield from _read_file(claimed, format, on_progress, share)
-            return
-        if claimed == path:
-            if share is None or share.reports_files:
-                yield Reading(str(path), loader.NAME)
-            yield from loader.load(path, on_progress, share)
-            return
+    owner = _owner(path)
+    if owner is not None and owner[1] != path:  # the folder is read through one file
+        yield from _read_file(owner[1], format, on_progress, share)
+        return
+    if owner is not None:
+        if share is None or share.reports_files:
+            yield Reading(str(path), owner[0].NAME)
+        yield from owner[0].load(path, on_progress, share)
+        return
     if share is None or share.reports_files:
         yield Reading(str(path), harbor.NAME)
     yield from harbor.load_trial(path, share)  # says what the folder lacks to be a trial
@@ -196,33 +195,47 @@ def expand_paths(paths: list[Path]) -> Iterator[Path | Problem]:
 
 def _owner_of_file(path: Path) -> Path | None:
     """A file named on its own that stands for the folder holding it (a trial's result.json)."""
-    for loader in _folder_loaders():
-        claimed = loader.claims(path.parent)
-        if claimed is not None and claimed == path.parent and path.name == "result.json":
-            return path.parent
+    if path.name == "result.json" and _claim(path.parent) == path.parent:
+        return path.parent
     return None
 
 
-def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
+def _owner(folder: Path) -> tuple[ModuleType, Path] | None:
+    """The format that owns ``folder`` and what it reads of it (the folder, or one file)."""
+    for loader in _folder_loaders():
+        claimed = loader.claims(folder)
+        if claimed is not None:
+            return loader, claimed
+    return None
+
+
+def _claim(folder: Path) -> Path | None:
+    owner = _owner(folder)
+    return owner[1] if owner else None
+
+
+def _walk(
+    folder: Path, seen: set[Path], known: bool = False, claimed: Path | None = None
+) -> Iterator[Path]:
+    """Paths to read under ``folder``; ``known``: its owner (``claimed``) was already asked."""
     real = folder.resolve()
     if real in seen:  # a link back up the tree
         return
     seen.add(real)
-    for loader in _folder_loaders():
-        claimed = loader.claims(folder)
-        if claimed is not None:
-            yield claimed
-            return
+    claimed = claimed if known else _claim(folder)
+    if claimed is not None:
+        yield claimed
+        return
     try:
         children = sorted(folder.iterdir())
     except OSError:
         return
-    trials = [child for child in children if child.is_dir() and harbor.is_trial(child)]
-    for child in children:
-        if child.name.startswith(".") or child.name == "__pycache__":
-            continue
-        if child.is_dir():
-            yield from _walk(child, seen)
+    visible = [c for c in children if not (c.name.startswith(".") or c.name == "__pycache__")]
+    owned = {child: _claim(child) for child in visible if child.is_dir()}
+    trials = any(claim == child for child, claim in owned.items())  # a Harbor job's trials
+    for child in visible:
+        if child in owned:
+            yield from _walk(child, seen, True, owned[child])
         elif child.name.lower().endswith(TRACE_SUFFIXES) and not (
             trials and child.name in JOB_FILES
         ):

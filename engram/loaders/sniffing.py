@@ -1,8 +1,9 @@
-"""What a file's start says about its format: the first JSON object's keys and plain values.
+"""What a file's start says about its format: its first records' keys and plain values.
 
-Formats are told apart by keys, never by words that trace text could contain: the first line
-of JSON Lines, or the first object of a document (the document itself, or the first element
-of an array), read from the file's first bytes even when they end mid-record.
+Formats are told apart by keys, never by words that trace text could contain: the first lines
+of JSON Lines, or the first records of a document (the document itself, the first elements of
+an array, or those of the document's first list), read from the file's first bytes even when
+they end mid-record.
 """
 
 from __future__ import annotations

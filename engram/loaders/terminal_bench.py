@@ -31,7 +31,6 @@ NAME = "terminal_bench"
 _TRIAL_KEYS = frozenset({"trial_name", "task_id"})
 _TRIAL_NAME = re.compile(r"^(.+)\.\d+-of-\d+\.(.+)$")
 _VERDICT_KEYS = frozenset({"is_resolved", "failure_mode", "parser_results"})
-_RUN_KEYS = frozenset({"n_resolved", "n_unresolved", "resolved_ids", "accuracy", "pass_at_k"})
 #: ``failure_mode`` values (``terminal_bench/agents/failure_mode.py``, and ADE-Bench's) by the
 #: failure class they name, with what they mean. Budget modes are the agent's own limit.
 FAILURE_MODES: dict[str, tuple[str | None, str]] = {
