@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from engram.errors import EngramError
 from engram.mining import stats
 from engram.selectors import describe
+from engram.tasks import TaskKey, suggest_task_key, unmatched
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +46,7 @@ class Comparison:
     significant: bool
     verdict: str
     by: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keyed: dict[str, Any] = field(default_factory=dict)  # how runs were said to be one task
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -53,6 +55,8 @@ class Comparison:
         }
         data.update(excluded=self.excluded, significant=self.significant, verdict=self.verdict)
         data["tasks"] = self.tasks
+        if self.keyed:
+            data["task_key"] = self.keyed
         if self.by:
             data["by"] = self.by
         return data
@@ -64,12 +68,16 @@ def compare(
     treatment: dict[str, str],
     *,
     by: str | None = None,
+    task_key: TaskKey | None = None,
 ) -> Comparison:
-    """Compare the runs ``baseline`` selects with those ``treatment`` selects."""
+    """Compare the runs ``baseline`` selects with those ``treatment`` selects, pairing runs
+    of the same task by ``task_key`` (the store's, unless given)."""
     if baseline == treatment:
         raise EngramError("baseline and treatment select the same runs")
-    base_runs, treat_runs = store.run_frame(baseline), store.run_frame(treatment)
+    key = task_key or store.task_key
+    base_runs, treat_runs = (keyed(store.run_frame(s), key) for s in (baseline, treatment))
     result = compare_frames(base_runs, treat_runs, describe(baseline), describe(treatment))
+    result.keyed = _keying(key, base_runs, treat_runs, result)
     if by is not None:
         for value in sorted(set(base_runs[by].dropna()) & set(treat_runs[by].dropna())):
             part = compare_frames(
@@ -82,10 +90,38 @@ def compare(
     return result
 
 
+def keyed(runs: pd.DataFrame, key: TaskKey) -> pd.DataFrame:
+    """Runs with the column ``task``: which task each run was, by ``key``."""
+    return runs.assign(task=[key.key(t) if isinstance(t, str) else None for t in runs["task_id"]])
+
+
+def _keying(
+    key: TaskKey, base: pd.DataFrame, treat: pd.DataFrame, result: Comparison
+) -> dict[str, Any]:
+    """How tasks were keyed, how many ids the key did not match, and a better key when few
+    tasks paired although the two sides' ids look alike."""
+    ids = [sorted({str(t) for t in side["task_id"].dropna()}) for side in (base, treat)]
+    found: dict[str, Any] = {
+        "by": key.describe(),
+        "pattern": key.pattern,
+        "unmatched_runs": unmatched(key, [*base["task_id"], *treat["task_id"]]),
+    }
+    fewest = min(result.baseline["tasks"], result.treatment["tasks"])
+    if fewest and result.paired["tasks"] < fewest / 2:
+        suggestion = suggest_task_key(*ids)
+        if suggestion and suggestion != key.pattern:
+            found["suggested_task_key"] = suggestion
+            result.verdict += (
+                f" Only {result.paired['tasks']} of {fewest} tasks paired, but the two sides'"
+                f" task ids look alike: try --task-key '{suggestion}'."
+            )
+    return found
+
+
 def compare_frames(
     base: pd.DataFrame, treat: pd.DataFrame, base_name: str, treat_name: str
 ) -> Comparison:
-    """The comparison of two sets of runs (rows of ``Store.run_frame``)."""
+    """The comparison of two sets of runs (rows of ``Store.run_frame``, ``keyed``)."""
     overlap = set(base["trace_id"]) & set(treat["trace_id"])
     if overlap:
         base = base[~base["trace_id"].isin(overlap)]
@@ -142,7 +178,7 @@ def _side(runs: pd.DataFrame, name: str) -> dict[str, Any]:
         "mean_reward": _round(float(_rewards_of(valid).mean())) if len(valid) else None,
         "errors": _counts(_errors(runs)["failure_class"].fillna("unknown")),
         "unmeasured": int((runs["status"] == "unmeasured").sum()),
-        "tasks": int(runs["task_id"].nunique()),
+        "tasks": int(runs["task"].nunique()),
     }
 
 
@@ -151,7 +187,7 @@ def _tasks(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Per task: each side's runs, whether it is paired, and how its pair turned out."""
     rows, excluded = [], []
-    task_ids = sorted(set(base["task_id"].dropna()) | set(treat["task_id"].dropna()))
+    task_ids = sorted(set(base["task"].dropna()) | set(treat["task"].dropna()))
     base_by, treat_by = _by_task(base), _by_task(treat)
     for task_id in task_ids:
         sides = {"baseline": base_by.get(task_id), "treatment": treat_by.get(task_id)}
@@ -184,7 +220,7 @@ def _tasks(
 
 
 def _by_task(runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {str(task): group for task, group in runs.dropna(subset=["task_id"]).groupby("task_id")}
+    return {str(task): group for task, group in runs.dropna(subset=["task"]).groupby("task")}
 
 
 def _pair_outcome(row: dict[str, Any]) -> str:

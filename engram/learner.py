@@ -19,6 +19,7 @@ from engram.parallel import load_parallel, load_serial
 from engram.progress import Progress
 from engram.redact import redaction
 from engram.store import Store, open_store
+from engram.tasks import TaskKey
 from engram.trace import Trace
 
 BATCH_SIZE = 500
@@ -121,6 +122,7 @@ def learn(
     redact: bool = True,
     archive: bool = False,
     tags: Sequence[str] = (),
+    task_key: TaskKey | None = None,
 ) -> LearnSummary:
     """Learn from trace files and folders into the store, then re-mine its rules.
 
@@ -128,8 +130,9 @@ def learn(
     the first). ``jobs`` > 1 reads and extracts in that many processes, with the same result.
     Secrets are taken out of what is stored unless ``redact`` is False; ``archive`` keeps a
     redacted copy of each input in the store's history folder; ``tags`` label every run read
-    (for selectors such as ``tag=baseline``). Each batch of traces is written in one
-    transaction, so a failure never leaves half a batch behind.
+    (for selectors such as ``tag=baseline``); ``task_key`` says which runs are of one task
+    (remembered by the store; a new one re-stratifies what is stored and re-mines). Each batch
+    of traces is written in one transaction, so a failure never leaves half a batch behind.
     """
     started = time.perf_counter()
     if format is not None and format not in loader_names():
@@ -140,6 +143,7 @@ def learn(
     extractors = list(extractors) if extractors is not None else default_extractors()
     path_list = [Path(p) for p in paths]
     summary = LearnSummary(store=store.location, created_store=store.created)
+    rekeyed = task_key is not None and store.set_task_key(task_key)
     learn_id = store.start_learn([str(p) for p in path_list], settings.as_dict(), __version__)
     status = "failed"
     try:
@@ -151,7 +155,7 @@ def learn(
                 quiet=quiet, extractors=extractors, batch_size=batch_size, jobs=jobs,
                 tags=tuple(dict.fromkeys(tag.strip()[:100] for tag in tags if tag.strip())),
             )  # fmt: skip
-        current = not summary.traces_new and _rules_current(store, settings)
+        current = not (summary.traces_new or rekeyed) and _rules_current(store, settings)
         if not current:
             _mine_and_save(store, settings, learn_id, summary)
             if summary.mined:

@@ -42,32 +42,39 @@ def build_server() -> MCPServer[Any]:
     def get_guidance(
         category: str | None = None,
         instruction: str | None = None,
+        agent: str | None = None,
         max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> str:
         """Guidance for a task: the rules that held in earlier runs of its category, best
         first, with their evidence. Give the category, or the task's instruction text (its
-        Category: line is used, else the categories of the most similar past tasks)."""
+        Category: line is used, else the categories of the most similar past tasks), and
+        your agent's name to get only rules on tools you have."""
         from engram.instruction import task_category
         from engram.playbook import suggest
 
         if category is None and instruction:
             category = task_category(instruction)
         with _errors():
-            playbook = suggest(category, instruction=instruction)
+            playbook = suggest(category, agent=agent, instruction=instruction)
         return playbook.to_markdown(max(50, max_tokens))
 
     @server.tool()
     def list_rules(
-        category: str | None = None, include_retired: bool = False
+        category: str | None = None, include_retired: bool = False, agent: str | None = None
     ) -> list[dict[str, Any]]:
-        """Every rule (of one category, if given), best first, with its evidence."""
+        """Every rule (of one category, if given), best first, with its evidence; with an
+        agent's name, only the rules it can follow."""
+        from engram.playbook import fits
         from engram.store import open_store
 
         statuses = ("active", "pinned", "retired") if include_retired else ("active", "pinned")
         with _errors(), open_store() as store:
             rules = store.rules(statuses=statuses)
+            tools = store.agent_tools() if agent else {}
         if category:
             rules = [r for r in rules if r.scope_kind == "category" and r.scope_value == category]
+        if agent:
+            rules = [r for r in rules if fits(r, agent, tools)]
         return [{**rule.as_dict(), "status": rule.status} for rule in rules]
 
     @server.tool()

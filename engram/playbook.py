@@ -27,6 +27,9 @@ class Playbook:
     similar: list[tuple[str, float]] = field(default_factory=list)
     #: What a person should know about this answer (e.g. a category the store has never seen).
     notices: list[str] = field(default_factory=list)
+    #: Every agent the guidance speaks to (None: one agent, ``agent``), so that a rule learned
+    #: from some of them says for which.
+    agents: list[str] | None = None
 
     def to_markdown(self, max_tokens: int = DEFAULT_MAX_TOKENS) -> str:
         from engram.render.markdown import render_block
@@ -74,7 +77,18 @@ def suggest(
         for rule in rules
         if not (rule.scope_kind == "all" and category and category in rule.exceptions)
     ]
+    notices: list[str] = []
+    if category and not any(r.scope == {"category": category} for r in rules):
+        notice = unknown_category(category, _known_categories(store))
+        if notice:
+            notices.append(notice)
     rules = _one_per_feature(rules)
+    tools = _agent_tools(store)
+    if agent:
+        rules = [rule for rule in rules if fits(rule, agent, tools)]
+        if agent not in tools:
+            notices.append(f"the store has no runs of agent {agent!r}: only rules that name no"
+                           f" tool are given{_known_agents(tools)}")  # fmt: skip
     rules.sort(
         key=lambda r: (
             r.status != "pinned",
@@ -83,11 +97,6 @@ def suggest(
             r.id,
         )
     )
-    notices = []
-    if category and not any(r.scope == {"category": category} for r in rules):
-        notice = unknown_category(category, _known_categories(store))
-        if notice:
-            notices.append(notice)
     return Playbook(
         rules=rules[:limit] if limit else rules,
         traces=traces,
@@ -95,7 +104,40 @@ def suggest(
         selectors=selectors,
         similar=[(c, round(w, 3)) for c, w in similar],
         notices=notices,
+        agents=None if agent else sorted(tools),
     )
+
+
+def fits(rule: Rule, agent: str, tools: dict[str, set[str]]) -> bool:
+    """Whether ``agent`` can follow ``rule``: it has every tool the rule names (``tools``:
+    per agent, what its runs showed), and a rule about recurring failures was seen in its
+    own runs, if it has any."""
+    from engram.mining.templates import required_tools
+
+    if rule.is_failure and rule.agents and agent in tools and agent not in rule.agents:
+        return False
+    return required_tools(rule.feature) <= tools.get(agent, set())
+
+
+def _known_agents(tools: dict[str, set[str]]) -> str:
+    names = sorted(tools)
+    return f" (agents with runs: {', '.join(names[:8])}{', …' if len(names) > 8 else ''})" if names else ""
+
+
+def _agent_tools(store: Store | None) -> dict[str, set[str]]:
+    if store is not None:
+        return store.agent_tools()
+    from engram.config import resolve_database_url
+    from engram.store.quick import read_agent_tools, sqlite_path
+
+    path = sqlite_path(resolve_database_url()[0])
+    tools = read_agent_tools(path) if path else None
+    if tools is not None:
+        return tools
+    from engram.store import open_store
+
+    with open_store() as opened:
+        return opened.agent_tools()
 
 
 def _known_categories(store: Store | None) -> list[str]:
@@ -129,6 +171,7 @@ def inject(
     text: str,
     *,
     category: str | None = None,
+    agent: str | None = None,
     store: Store | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     section: bool = False,
@@ -136,8 +179,9 @@ def inject(
     """``text`` with engram's guidance block added, or replaced if it has one already
     (see ``injection``)."""
     return injection(
-        text, category=category, store=store, max_tokens=max_tokens, section=section
-    ).text
+        text, category=category, agent=agent, store=store, max_tokens=max_tokens,
+        section=section,
+    ).text  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -150,13 +194,15 @@ def injection(
     text: str,
     *,
     category: str | None = None,
+    agent: str | None = None,
     store: Store | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     section: bool = False,
 ) -> Injection:
     """``text`` with engram's guidance block added, or replaced if it has one already.
 
-    The category comes from the text's ``Category:`` line unless given. With no rule to give,
+    The category comes from the text's ``Category:`` line unless given; with ``agent``, only
+    rules that agent can follow are given. With no rule to give,
     any old block is removed. ``section`` treats the text as a CLAUDE.md or AGENTS.md: the
     rules are for ``category`` (all runs if None), and the block takes the place of the seed's
     LEARNED_PATTERNS section when the file has one.
@@ -166,10 +212,11 @@ def injection(
     crlf = "\r\n" in text  # a Windows file keeps its line endings
     body = text.replace("\r\n", "\n") if crlf else text
     if section:
-        playbook, place = suggest(category, store=store), replace_section
+        playbook, place = suggest(category, agent=agent, store=store), replace_section
     else:
         category = category if category is not None else task_category(body)
-        playbook, place = suggest(category, store=store, instruction=body), replace_block
+        playbook = suggest(category, agent=agent, store=store, instruction=body)
+        place = replace_block
     result = place(body, playbook.to_markdown(max_tokens) if playbook.rules else None)
     return Injection(result.replace("\n", "\r\n") if crlf else result, playbook)
 

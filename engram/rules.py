@@ -25,6 +25,8 @@ class Evidence:
     q_value: float
     reward_with: float | None = None
     reward_without: float | None = None
+    #: The estimate among comparable runs the rule is tested and scored on (``Stratified``).
+    stratified: Stratified | None = None
 
     @property
     def pass_rate_with(self) -> float:
@@ -55,7 +57,52 @@ class Evidence:
         if self.reward_with is not None and self.reward_without is not None:
             data["mean_reward_with"] = round(self.reward_with, 4)
             data["mean_reward_without"] = round(self.reward_without, 4)
+        if self.stratified is not None:
+            data["stratified"] = self.stratified.as_dict()
         return data
+
+    @property
+    def tested_p(self) -> float:
+        """The p-value the rule was tested on: the stratified one where there is one."""
+        return self.stratified.p_value if self.stratified is not None else self.p_value
+
+
+@dataclass(slots=True)
+class Stratified:
+    """A behaviour's effect among comparable runs (engram.mining.stratified): what was held
+    fixed, how many strata informed it, the pooled difference, its interval, p and q."""
+
+    by: list[str]  # what runs were compared within: "agent", "model", "task" or "category"
+    strata: int
+    difference: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    q_value: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "by": list(self.by),
+            "strata": self.strata,
+            "difference": round(self.difference, 4),
+            "ci_low": round(self.ci_low, 4),
+            "ci_high": round(self.ci_high, 4),
+            "p_value": float(f"{self.p_value:.3g}"),
+            "q_value": float(f"{self.q_value:.3g}"),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Stratified | None:
+        """The stratified estimate as ``as_dict`` wrote it; None for anything else."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            by = [str(b) for b in data.get("by", []) if isinstance(b, str)]
+            numbers = [float(data[k]) for k in ("difference", "ci_low", "ci_high", "p_value",
+                                                 "q_value")]  # fmt: skip
+            return cls(by, int(data.get("strata", 0)), *numbers)
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 @dataclass(slots=True)
@@ -118,6 +165,7 @@ class Rule:
     origin: str = "learned"  # or "human": written by a person (engram patterns add)
     text_by: str = "engram"  # "human" once a person edited the text
     feedback: Feedback = field(default_factory=Feedback)
+    agents: list[str] = field(default_factory=list)  # whose runs informed it (empty: unknown)
 
     @property
     def scope(self) -> dict[str, str]:
@@ -147,7 +195,17 @@ class Rule:
             data["templates"] = [f.removeprefix("template:") for f in self.merged_features]
         elif self.merged_features:
             data["merged_features"] = list(self.merged_features)
+        if self.agents:
+            data["agents"] = list(self.agents)
         return data
+
+    @property
+    def effect(self) -> tuple[float, float, float]:
+        """The difference it is scored on, with its interval: stratified where measured."""
+        e = self.evidence
+        if e.stratified is not None:
+            return e.stratified.difference, e.stratified.ci_low, e.stratified.ci_high
+        return e.difference, e.ci_low, e.ci_high
 
     @property
     def by_person(self) -> bool:

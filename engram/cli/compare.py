@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import DataFormat, percent, print_json, warn
+from engram.cli.output import DataFormat, percent, print_json, task_key_option, warn
 
 TASKS_SHOWN = 25
 
@@ -26,6 +26,13 @@ def compare_command(
         list[str], typer.Option(help="Selector(s) key=value for the treatment runs; repeatable.")
     ],
     by: Annotated[By | None, typer.Option(help="Also compare within each value of this.")] = None,
+    task_key: Annotated[
+        str | None,
+        typer.Option(
+            help="A regular expression whose first group is a run's task key: runs with equal"
+            " keys are of one task (for this comparison; default: the store's)."
+        ),
+    ] = None,
     output_format: Annotated[
         DataFormat, typer.Option("--format", help="text or json.")
     ] = DataFormat.text,
@@ -39,13 +46,19 @@ def compare_command(
     from engram.store import open_store
 
     base, treat = parse_selectors(baseline), parse_selectors(treatment)
+    key = task_key_option(task_key)
     with open_store() as store:
         warn(selector_notices(store, base, treat))
-        result = compare(store, base, treat, by=by.value if by else None)
+        result = compare(store, base, treat, by=by.value if by else None, task_key=key)
     if output_format is DataFormat.json:
         print_json(result.as_dict())
         return
     data = result.as_dict()
+    keyed = data["task_key"]
+    unmatched = keyed["unmatched_runs"]
+    typer.echo(f"tasks keyed by {keyed['by']}"
+               + (f" ({unmatched:,} runs' ids did not match: each is its own task)"
+                  if unmatched else ""))  # fmt: skip
     _print(data)
     for value, part in data.get("by", {}).items():
         typer.echo(f"\n── {by.value if by else ''} {value}")

@@ -36,6 +36,10 @@ def export_command(
             " folder (default ./engram-playbook/).",
         ),
     ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(help="Only the rules this agent can follow (tools it has, none of others')."),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Write the playbook out: for people, for another engram, for ACE, or as an agent skill."""
@@ -46,10 +50,10 @@ def export_command(
         raise typer.BadParameter("a skill is a folder; give its path", param_hint="--output")
     with open_store() as store:
         if output_format is ExportFormat.skill:
-            exported = export_skill(store, output or Path(DEFAULT_FOLDER))
+            exported = export_skill(store, output or Path(DEFAULT_FOLDER), agent=agent)
             note(f"wrote {exported.path} ({_rules(exported.rules)})", quiet)
             return
-        exported = export_playbook(store, output_format.value)
+        exported = export_playbook(store, output_format.value, agent=agent)
     written = write_output(output, exported.text)
     if written is not None:
         note(f"wrote {written} ({_rules(exported.rules)})", quiet)

@@ -20,6 +20,10 @@ def inject_command(
     category: Annotated[
         str | None, typer.Option(help="Category to use instead of the file's 'Category:' line.")
     ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(help="The agent that reads it: only rules on tools it has, none of others'."),
+    ] = None,
     max_tokens: Annotated[
         int, typer.Option(help="Token budget of the block.", min=50)
     ] = DEFAULT_MAX_TOKENS,
@@ -37,7 +41,9 @@ def inject_command(
     from engram.playbook import injection
 
     text = "" if section and not file.exists() else read_text_file(file)
-    injected = injection(text, category=category, max_tokens=max_tokens, section=section)
+    injected = injection(
+        text, category=category, agent=agent, max_tokens=max_tokens, section=section
+    )
     warn([*injected.playbook.notices, budget_notice(injected.playbook, max_tokens)])
     result = injected.text
     target = write_output(output if output is not None else file, result)

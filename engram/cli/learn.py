@@ -7,13 +7,16 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Quiet, note, print_json
+from engram.cli.output import Quiet, note, print_json, task_key_option
 
 SCOPE_CHOICES = ("category", "agent", "model")
 
 
 def learn_command(
-    paths: Annotated[list[Path], typer.Argument(help="Trace files or folders of them.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Trace files or folders of them (none: re-mine with --task-key)."),
+    ] = None,
     input_format: Annotated[
         str | None,
         typer.Option("--format", help="Read every file as this format instead of detecting it."),
@@ -25,6 +28,13 @@ def learn_command(
         list[str] | None,
         typer.Option(
             help="Also mine per agent or model (category and all runs always are); repeatable."
+        ),
+    ] = None,
+    task_key: Annotated[
+        str | None,
+        typer.Option(
+            help="A regular expression whose first group is a run's task key (runs with equal"
+            " keys are of one task); the store remembers it, and changing it re-mines."
         ),
     ] = None,
     min_support: Annotated[int, typer.Option(help="Runs needed with and without a feature.")] = 5,
@@ -56,6 +66,8 @@ def learn_command(
     from engram.learner import learn
     from engram.mining.miner import MiningSettings
 
+    if not paths and task_key is None:
+        raise typer.BadParameter("give trace files or folders to learn", param_hint="PATHS")
     scopes = tuple(dict.fromkeys(["category", *(by or [])]))  # asked for scopes add, never replace
     for scope in scopes:
         if scope not in SCOPE_CHOICES:
@@ -65,7 +77,7 @@ def learn_command(
         min_support=min_support, alpha=alpha, min_difference=min_difference, scope_kinds=scopes
     )
     summary = learn(
-        paths,
+        paths or [],
         settings=settings,
         format=input_format,
         strict=strict,
@@ -74,6 +86,7 @@ def learn_command(
         redact=redact,
         archive=archive,
         tags=tag or (),
+        task_key=task_key_option(task_key),
     )
     if summary.created_store:
         note(f"created a new store at {summary.store}", quiet)

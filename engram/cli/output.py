@@ -87,3 +87,16 @@ def print_json(data: Any) -> None:
 
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def task_key_option(pattern: str | None) -> Any:
+    """A ``--task-key`` value as a ``TaskKey`` (None when not given); a bad one is bad usage."""
+    if pattern is None:
+        return None
+    from engram.tasks import TaskKey
+
+    try:
+        return TaskKey.parse(pattern)
+    except EngramError as exc:
+        raise typer.BadParameter(str(exc) + (f" ({exc.hint})" if exc.hint else ""),
+                                 param_hint="--task-key") from None  # fmt: skip

@@ -54,14 +54,16 @@ def _numbers(rule: Rule) -> str:
         fared = f"; given to {given:,} runs, {f.helpful:,} passed" if given else ""
         return f"written by a person{fared}  {rule.text[:60]}"
     e = rule.evidence
-    numbers = (
-        f"{percent(e.difference):>4} of runs"
-        if rule.is_failure
-        else f"{percent(e.pass_rate_with)} vs {percent(e.pass_rate_without)}"
-    )
-    return (
-        f"score {rule.score:5.2f}  {numbers}  n={e.runs:<6,} q={e.q_value:.1e}  {rule.feature}"
-    )
+    if rule.is_failure:
+        numbers, q = f"{percent(e.difference):>4} of runs", e.q_value
+    elif e.stratified is not None:
+        s = e.stratified
+        numbers = (f"{100 * s.difference:+4.0f} pts ({percent(e.pass_rate_with)} vs"
+                   f" {percent(e.pass_rate_without)} overall)")  # fmt: skip
+        q = s.q_value
+    else:
+        numbers, q = f"{percent(e.pass_rate_with)} vs {percent(e.pass_rate_without)}", e.q_value
+    return f"score {rule.score:5.2f}  {numbers}  n={e.runs:<6,} q={q:.1e}  {rule.feature}"
 
 
 @app.command("show")
@@ -143,11 +145,23 @@ def _show_failure_evidence(rule: Rule) -> None:
 
 def _show_evidence(rule: Rule) -> None:
     e = rule.evidence
+    s = e.stratified
+    if s is not None:
+        held = ", ".join(s.by[:-1]) + f" and {s.by[-1]}" if len(s.by) > 1 else s.by[0]
+        typer.echo(
+            f"\nwithin    {s.difference:+.3f}  95% CI [{s.ci_low:+.3f}, {s.ci_high:+.3f}]:"
+            f" runs of the same {held} compared ({s.strata:,} strata; Mantel–Haenszel)"
+            f"\np         {s.p_value:.2e} (Cochran–Mantel–Haenszel)   q {s.q_value:.2e}"
+            " (Benjamini–Hochberg)"
+        )
+        if rule.agents:
+            typer.echo(f"agents    {', '.join(rule.agents)}")
     typer.echo(
-        f"\nwith      {e.pass_with:,}/{e.n_with:,} passed ({percent(e.pass_rate_with)})"
-        f"\nwithout   {e.pass_without:,}/{e.n_without:,} passed ({percent(e.pass_rate_without)})"
-        f"\ndiff      {e.difference:+.3f}  95% CI [{e.ci_low:+.3f}, {e.ci_high:+.3f}]"
-        f"\np         {e.p_value:.2e} (Fisher exact)   q {e.q_value:.2e} (Benjamini–Hochberg)"
+        f"\n{'overall' if s else 'with':<10}{e.pass_with:,}/{e.n_with:,} passed with it"
+        f" ({percent(e.pass_rate_with)}), {e.pass_without:,}/{e.n_without:,} without"
+        f" ({percent(e.pass_rate_without)})"
+        f"\nraw diff  {e.difference:+.3f}  95% CI [{e.ci_low:+.3f}, {e.ci_high:+.3f}]"
+        f"\nraw p     {e.p_value:.2e} (Fisher exact)   q {e.q_value:.2e} (Benjamini–Hochberg)"
         f"\nscore     {rule.score:.3f}"
     )
     if e.reward_with is not None and e.reward_without is not None:

@@ -28,6 +28,12 @@ def stats_command(
         f"  pass rate: {percent(data['pass_rate'])}  not the agent's doing: {data['errors']:,}"
         + (f"  unmeasured: {data['unmeasured']:,}" if data["unmeasured"] else "")
     )
+    keyed = data["task_key"]
+    unmatched = keyed["unmatched_runs"]
+    typer.echo(
+        f"tasks: {keyed['tasks']:,}, keyed by {keyed['by']}"
+        + (f" ({unmatched:,} runs' ids did not match: each is its own task)" if unmatched else "")
+    )
     for title, key in (("category", "by_category"), ("agent", "by_agent"), ("model", "by_model")):
         _table(title, data[key])
     if data["errors_by_class"]:

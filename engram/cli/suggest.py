@@ -16,7 +16,13 @@ def suggest_command(
     category: Annotated[
         str | None, typer.Option(help="Task category to give guidance for.")
     ] = None,
-    agent: Annotated[str | None, typer.Option(help="Include rules mined for this agent.")] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            help="The agent that reads it: only rules on tools it has, none of others',"
+            " and rules mined for it."
+        ),
+    ] = None,
     model: Annotated[str | None, typer.Option(help="Include rules mined for this model.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="md or json.")] = Format.md,
     max_tokens: Annotated[

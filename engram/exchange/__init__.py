@@ -75,25 +75,30 @@ class ImportSummary:
                 "invalid": self.invalid, "shortened": self.shortened}  # fmt: skip
 
 
-def export_playbook(store: Store, fmt: str, *, now: datetime | None = None) -> Export:
-    """The playbook as text in ``fmt``: "md", "json" or "ace" (for "skill", ``export_skill``)."""
+def export_playbook(
+    store: Store, fmt: str, *, now: datetime | None = None, agent: str | None = None
+) -> Export:
+    """The playbook as text in ``fmt``: "md", "json" or "ace" (for "skill", ``export_skill``);
+    with ``agent``, only the rules that agent can follow."""
     now = now or datetime.now(UTC)
     if fmt == "md":
-        rules = ordered(store.rules(LIVE))
+        rules = _for_agent(store, ordered(store.rules(LIVE)), agent)
         return Export(playbook_markdown(rules, store.count_traces(), now), len(rules))
     if fmt == "json":
-        rules = ordered(store.rules(STATUSES))
+        rules = _for_agent(store, ordered(store.rules(STATUSES)), agent)
         return Export(_dumps(jsonfile.document(rules, now)), len(rules))
     if fmt == "ace":
-        rules = ordered(store.rules(STATUSES))
+        rules = _for_agent(store, ordered(store.rules(STATUSES)), agent)
         return Export(_dumps(ace.skillbook(rules, now)), len(rules))
     hint = "a skill is a folder: export_skill" if fmt == "skill" else "one of md, json, ace"
     raise EngramError(f"unknown export format {fmt!r}", hint=hint)
 
 
-def export_skill(store: Store, folder: Path, *, now: datetime | None = None) -> Export:
+def export_skill(
+    store: Store, folder: Path, *, now: datetime | None = None, agent: str | None = None
+) -> Export:
     """Write the playbook as ``folder/SKILL.md``, an Agent Skill named after the folder."""
-    rules = ordered(store.rules(LIVE))
+    rules = _for_agent(store, ordered(store.rules(LIVE)), agent)
     path = write_skill(folder, rules, store.count_traces(), now or datetime.now(UTC))
     return Export(path.read_text(encoding="utf-8"), len(rules), path)
 
@@ -144,6 +149,15 @@ def read_import(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise EngramError(f"{path} is not JSON ({exc.msg}, line {exc.lineno})",
                           hint=IMPORT_HINT) from None  # fmt: skip
+
+
+def _for_agent(store: Store, rules: list[Rule], agent: str | None) -> list[Rule]:
+    if agent is None:
+        return rules
+    from engram.playbook import fits
+
+    tools = store.agent_tools()
+    return [rule for rule in rules if fits(rule, agent, tools)]
 
 
 def _known_scopes(store: Store) -> ace.KnownScopes:

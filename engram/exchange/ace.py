@@ -29,6 +29,7 @@ from engram.curation import KINDS, human_rule
 from engram.exchange.common import Read, clean_text, iso, parse_time
 from engram.exchange.jsonfile import rule_dict, rule_from_dict
 from engram.mining.templates import safe_name
+from engram.render.markdown import compared_within
 from engram.rules import Rule
 
 SCHEMA_VERSION = "2"
@@ -100,6 +101,12 @@ def issue(rule: Rule) -> str:
         return (
             f"{where}: {round(100 * e.difference)}% of runs ended with this failure"
             f" ({e.n_with:,} of {e.runs:,})."
+        )
+    if e.stratified is not None:
+        return (
+            f"{where}: among runs of the {compared_within(e.stratified)}, those showing"
+            f" {safe_name(rule.feature)} passed {100 * e.stratified.difference:+.0f} points"
+            f" more often ({e.runs:,} runs)."
         )
     return (
         f"{where}: runs showing {safe_name(rule.feature)} passed"

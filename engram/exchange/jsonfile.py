@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from engram import __version__
 from engram.curation import KINDS
 from engram.exchange.common import RULE_ID, SCOPE_KINDS, Read, clean_text, iso, parse_time
-from engram.rules import STATUSES, Evidence, Feedback, Rule
+from engram.rules import STATUSES, Evidence, Feedback, Rule, Stratified
 
 ORIGINS = ("learned", "human")
 SETTERS = ("engram", "human", "feedback")  # who set a rule's status
@@ -41,6 +42,8 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "reward_with": e.reward_with,
         "reward_without": e.reward_without,
     }
+    if e.stratified is not None:
+        data["evidence"]["stratified"] = asdict(e.stratified)
     data.update(
         score=rule.score,
         scope_kind=rule.scope_kind,
@@ -114,6 +117,7 @@ def rule_from_dict(entry: Mapping[str, Any]) -> tuple[Rule | None, bool]:
         origin=_choice(entry.get("origin"), ORIGINS, "learned"),
         text_by=_choice(entry.get("text_by"), ("engram", "human"), "engram"),
         feedback=_feedback(entry.get("feedback")),
+        agents=[a[:200] for a in _strings(entry.get("agents"))],
     )
     return rule, shortened
 
@@ -142,6 +146,7 @@ def _evidence(data: Any) -> Evidence:
     return Evidence(
         n_with, pass_with, n_without, pass_without, difference, ci_low, ci_high, p_value, q_value,
         reward_with=_float(reward_with, None), reward_without=_float(reward_without, None),
+        stratified=Stratified.from_dict(data.get("stratified")),
     )  # fmt: skip
 
 

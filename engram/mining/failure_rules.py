@@ -173,6 +173,7 @@ def _rule(
         ),
         score=low,
         merged_features=[f"template:{member}" for member in members],
+        agents=sorted({str(agent) for agent in rows["agent"].dropna()}),
     )
 
 

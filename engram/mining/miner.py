@@ -9,17 +9,13 @@ from typing import Any
 import numpy as np
 
 from engram.mining import templates
+from engram.mining.comparable import Comparable, comparable
 from engram.mining.duplicates import merge_near_duplicates
 from engram.mining.failure_rules import failure_rules
 from engram.mining.redundancy import Dropped, reduce_scope
-from engram.mining.stats import (
-    bh_qvalues,
-    fisher_p,
-    heterogeneity_p,
-    newcombe_interval,
-    stratified_effect,
-)
-from engram.rules import Evidence, Rule, rule_id
+from engram.mining.stats import bh_qvalues, fisher_p, newcombe_interval
+from engram.mining.stratified import Sums, heterogeneity_p
+from engram.rules import Evidence, Rule, Stratified, rule_id
 from engram.store import TOTAL, CountRow, Store
 from engram.store.store import MICROS
 
@@ -47,7 +43,8 @@ class MiningSettings:
 
 @dataclass(slots=True)
 class Test:
-    """One 2×2 table: runs in a scope with and without a feature, and how many passed."""
+    """A feature in a scope: its raw 2×2 table (runs with and without it, how many passed) and
+    its effect among comparable runs (``sums``), which is what it is tested and scored on."""
 
     scope_kind: str
     scope_value: str
@@ -58,13 +55,23 @@ class Test:
     pass_without: int
     reward_with: float
     reward_without: float
-    p_value: float = 1.0
+    sums: Sums = field(default_factory=Sums)
+    p_value: float = 1.0  # Cochran–Mantel–Haenszel, over the strata of comparable runs
     q_value: float = 1.0
-    ci_low: float = 0.0
+    raw_p: float = 1.0  # Fisher's exact test of the raw table, for reference
+    raw_q: float = 1.0
+    ci_low: float = 0.0  # of the stratified difference
     ci_high: float = 0.0
+    agents: list[str] = field(default_factory=list)  # whose runs informed the estimate
+    by_task: bool = False  # whether runs of one task were compared with each other
 
     @property
     def difference(self) -> float:
+        """The effect among comparable runs (Mantel–Haenszel)."""
+        return self.sums.difference
+
+    @property
+    def raw_difference(self) -> float:
         return self.pass_with / self.n_with - self.pass_without / self.n_without
 
     @property
@@ -87,16 +94,17 @@ class MiningResult:
 
 
 def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
-    """Test every feature in every scope, keep the significant ones, one rule per signal."""
+    """Test every feature in every scope among comparable runs, keep the significant ones,
+    one rule per signal."""
     settings = settings or MiningSettings()
     mined_kinds = ("all", *[k for k in settings.scope_kinds if k != "all"])
-    counts = store.feature_counts(set(mined_kinds) | {"category"})
-    tables = _index(counts)
-    tests = _tests(tables, mined_kinds, settings)
-    if tests:
-        q_values = bh_qvalues([t.p_value for t in tests])
+    tables = _index(store.feature_counts(set(mined_kinds) | {"category"}))
+    groups = comparable(store.stratum_rows())
+    tests = _tests(tables, groups, mined_kinds, settings)
+    for name, raw in (("q_value", False), ("raw_q", True)):
+        q_values = bh_qvalues([t.raw_p if raw else t.p_value for t in tests])
         for test, q in zip(tests, q_values, strict=True):
-            test.q_value = float(q)
+            setattr(test, name, float(q))
     candidates = [
         t
         for t in tests
@@ -105,9 +113,8 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     # A feature must add to another at the significance the discoveries themselves met.
     cutoff = max((t.p_value for t in tests if t.q_value <= settings.alpha), default=0.0)
     for test in candidates:
-        test.ci_low, test.ci_high = newcombe_interval(
-            test.pass_with, test.n_with, test.pass_without, test.n_without, settings.confidence
-        )
+        test.ci_low, test.ci_high = test.sums.interval(settings.confidence)
+        test.agents, test.by_task = groups.informed_by(*test.scope, test.feature)
 
     by_scope: dict[tuple[str, str], list[Test]] = defaultdict(list)
     for test in candidates:
@@ -115,18 +122,20 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     dropped: list[tuple[str, str, str]] = []
     selected: dict[tuple[str, str], list[tuple[Test, list[str]]]] = {}
     for scope, scope_tests in sorted(by_scope.items()):
-        runs, passed, members = store.scope_runs(*scope, [t.feature for t in scope_tests])
+        runs, passed, strata, members = store.scope_runs(*scope, [t.feature for t in scope_tests])
         position = {pk: i for i, pk in enumerate(runs)}
         columns = [_membership(members[t.feature], position) for t in scope_tests]
-        groups, removed = reduce_scope(
+        groups_of_runs = groups.run_groups(np.asarray(strata, dtype=np.int64))
+        reduced, removed = reduce_scope(
             scope_tests,
             passed,
             columns,
+            strata=groups_of_runs,
             jaccard=settings.jaccard,
             alpha=cutoff,
             min_difference=settings.min_difference,
         )
-        selected[scope] = [(g.test, g.merged) for g in groups]
+        selected[scope] = [(g.test, g.merged) for g in reduced]
         dropped.extend(_label(scope, d) for d in removed)
 
     narrow: dict[str, list[Test]] = defaultdict(list)  # category-level findings per feature
@@ -137,15 +146,15 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     rules: list[Rule] = []
     global_kinds: dict[str, str] = {}
     for test, merged in selected.get(("all", ""), []):
-        strata = _category_strata(tables, test.feature)
-        reason = _global_objection(test, strata, settings) or _concentrated(
-            test, strata, narrow.get(test.feature, []), cutoff, settings
+        parts = _category_parts(groups, test.feature)
+        reason = _global_objection(test, parts, settings) or _concentrated(
+            test, parts, narrow.get(test.feature, []), cutoff, settings
         )
         if reason:
             dropped.append(("all", test.feature, reason))
             continue
         rule = _rule(test, merged)
-        rule.exceptions = _exceptions(test, strata, settings)
+        rule.exceptions = _exceptions(test, parts, settings)
         rules.append(rule)
         global_kinds[test.feature] = rule.kind
     for scope, chosen in sorted(selected.items()):
@@ -182,10 +191,10 @@ def _step_up(rules: list[Rule], tests: int, alpha: float) -> tuple[list[Rule], l
     discoveries and loosen the threshold for everything else; here each rule counts once
     (and every test still counts in the denominator), which is stricter than BH alone.
     """
-    ordered = sorted(rules, key=lambda r: r.evidence.p_value)
+    ordered = sorted(rules, key=lambda r: r.evidence.tested_p)
     passing = 0
     for rank, rule in enumerate(ordered, start=1):
-        if rule.evidence.p_value <= alpha * rank / tests:
+        if rule.evidence.tested_p <= alpha * rank / tests:
             passing = rank
     return ordered[:passing], ordered[passing:]
 
@@ -199,9 +208,11 @@ def _index(counts: list[CountRow]) -> dict[tuple[str, str], dict[str, CountRow]]
 
 def _tests(
     tables: dict[tuple[str, str], dict[str, CountRow]],
+    groups: Comparable,
     mined_kinds: tuple[str, ...],
     settings: MiningSettings,
 ) -> list[Test]:
+    """A test per scope and behaviour with enough support, raw and among comparable runs."""
     tests = []
     for (kind, value), rows in sorted(tables.items()):
         total = rows.get(TOTAL)
@@ -213,6 +224,9 @@ def _tests(
             n_without = total.runs - row.runs
             if row.runs < settings.min_support or n_without < settings.min_support:
                 continue
+            sums = groups.sums(kind, value, feature)
+            if sums.n_with < settings.min_support or sums.n_without < settings.min_support:
+                continue  # too little contrast within comparable runs to say anything
             test = Test(
                 scope_kind=kind,
                 scope_value=value,
@@ -223,8 +237,10 @@ def _tests(
                 pass_without=total.passed - row.passed,
                 reward_with=row.reward_sum / row.runs,
                 reward_without=(total.reward_micros - row.reward_micros) / MICROS / n_without,
+                sums=sums,
+                p_value=sums.p_value,
             )
-            test.p_value = fisher_p(test.pass_with, test.n_with, test.pass_without, test.n_without)
+            test.raw_p = fisher_p(test.pass_with, test.n_with, test.pass_without, test.n_without)
             tests.append(test)
     return tests
 
@@ -236,59 +252,37 @@ def _membership(members: set[int], position: dict[int, int]) -> np.ndarray:
     return column
 
 
-def _category_strata(
-    tables: dict[tuple[str, str], dict[str, CountRow]], feature: str
-) -> dict[str, tuple[int, int, int, int]]:
-    """The feature's 2×2 table in each category, and among runs with no category."""
-    strata: dict[str, tuple[int, int, int, int]] = {}
-    remaining = [0, 0, 0, 0]
-    overall = tables.get(("all", ""), {})
-    if TOTAL in overall:
-        total, row = overall[TOTAL], overall.get(feature)
-        remaining = [
-            row.passed if row else 0,
-            row.runs if row else 0,
-            total.passed - (row.passed if row else 0),
-            total.runs - (row.runs if row else 0),
-        ]
-    for (kind, value), rows in tables.items():
-        if kind != "category" or TOTAL not in rows:
-            continue
-        total, row = rows[TOTAL], rows.get(feature)
-        table = (
-            row.passed if row else 0,
-            row.runs if row else 0,
-            total.passed - (row.passed if row else 0),
-            total.runs - (row.runs if row else 0),
-        )
-        strata[value] = table
-        remaining = [r - t for r, t in zip(remaining, table, strict=True)]
-    if remaining[1] > 0 or remaining[3] > 0:
-        strata[""] = (remaining[0], remaining[1], remaining[2], remaining[3])
-    return strata
+def _category_parts(groups: Comparable, feature: str) -> dict[str, Sums]:
+    """The feature's stratified sums in each category (and among runs with none)."""
+    parts = {value: groups.sums("category", value, feature) for value in groups.scope_values("category")}
+    whole = groups.sums("all", "", feature)
+    named = Sums()
+    for part in parts.values():
+        named = named + part
+    rest = Sums(*(getattr(whole, f) - getattr(named, f) for f in Sums.__dataclass_fields__))
+    if rest.weight > 1e-9:
+        parts[""] = rest
+    return parts
 
 
 def _global_objection(
-    test: Test, strata: dict[str, tuple[int, int, int, int]], settings: MiningSettings
+    test: Test, parts: dict[str, Sums], settings: MiningSettings
 ) -> str | None:
     """Why a rule over all runs would mislead, if it would: its effect differs between
-    categories, or it is only the categories' different pass rates showing through."""
-    informative = [t for t in strata.values() if t[1] > 0 and t[3] > 0]
+    categories, one of which shows none of it."""
+    informative = [s for s in parts.values() if s.weight > 0]
     if len(informative) < 2:
         return None
     if heterogeneity_p(informative) <= settings.alpha and any(
-        _lacks_effect(table, test.difference, settings) for table in informative
+        _lacks_effect(part, test.difference, settings) for part in informative
     ):
         return "effect differs between categories"
-    adjusted, p_value = stratified_effect(informative)
-    if p_value > settings.alpha or np.sign(adjusted) != np.sign(test.difference):
-        return "explained by the mix of categories"
     return None
 
 
 def _concentrated(
     test: Test,
-    strata: dict[str, tuple[int, int, int, int]],
+    parts: dict[str, Sums],
     narrow: list[Test],
     cutoff: float,
     settings: MiningSettings,
@@ -306,39 +300,35 @@ def _concentrated(
     )
     if not stronger:
         return None
-    rest = [table for category, table in strata.items() if category not in stronger]
-    adjusted, p_value = stratified_effect(rest)
+    rest = Sums()
+    for category, part in parts.items():
+        if category not in stronger:
+            rest = rest + part
     if (
-        p_value > cutoff
-        or np.sign(adjusted) != np.sign(test.difference)
-        or abs(adjusted) < settings.min_difference
+        rest.p_value > cutoff
+        or np.sign(rest.difference) != np.sign(test.difference)
+        or abs(rest.difference) < settings.min_difference
     ):
         return f"effect concentrated in {', '.join(stronger)}"
     return None
 
 
-def _lacks_effect(
-    table: tuple[int, int, int, int], difference: float, settings: MiningSettings
-) -> bool:
-    """A well-supported stratum whose own difference is not the same effect."""
-    pass_with, n_with, pass_without, n_without = table
-    if n_with < settings.min_support or n_without < settings.min_support:
+def _lacks_effect(part: Sums, difference: float, settings: MiningSettings) -> bool:
+    """A well-supported category whose own effect is not the same effect."""
+    if part.n_with < settings.min_support or part.n_without < settings.min_support:
         return False
-    own = pass_with / n_with - pass_without / n_without
-    return own * np.sign(difference) < settings.min_difference / 2
+    return part.difference * np.sign(difference) < settings.min_difference / 2
 
 
-def _exceptions(
-    test: Test, strata: dict[str, tuple[int, int, int, int]], settings: MiningSettings
-) -> list[str]:
-    """Categories whose own runs show the opposite effect with confidence."""
+def _exceptions(test: Test, parts: dict[str, Sums], settings: MiningSettings) -> list[str]:
+    """Categories whose own comparable runs show the opposite effect with confidence."""
     exceptions = []
-    for category, (pass_with, n_with, pass_without, n_without) in sorted(strata.items()):
-        if not category or n_with < settings.min_support or n_without < settings.min_support:
+    for category, part in sorted(parts.items()):
+        if not category or part.n_with < settings.min_support:
             continue
-        low, high = newcombe_interval(
-            pass_with, n_with, pass_without, n_without, settings.confidence
-        )
+        if part.n_without < settings.min_support:
+            continue
+        low, high = part.interval(settings.confidence)
         if (test.difference > 0 and high < 0) or (test.difference < 0 and low > 0):
             exceptions.append(category)
     return exceptions
@@ -346,6 +336,7 @@ def _exceptions(
 
 def _rule(test: Test, merged: list[str]) -> Rule:
     kind = templates.kind_for(test.feature, test.difference)
+    low, high = newcombe_interval(test.pass_with, test.n_with, test.pass_without, test.n_without)
     return Rule(
         id=rule_id(test.scope_kind, test.scope_value, kind, test.feature),
         kind=kind,
@@ -358,16 +349,26 @@ def _rule(test: Test, merged: list[str]) -> Rule:
             pass_with=test.pass_with,
             n_without=test.n_without,
             pass_without=test.pass_without,
-            difference=test.difference,
-            ci_low=test.ci_low,
-            ci_high=test.ci_high,
-            p_value=test.p_value,
-            q_value=test.q_value,
+            difference=test.raw_difference,
+            ci_low=low,
+            ci_high=high,
+            p_value=test.raw_p,
+            q_value=test.raw_q,
             reward_with=test.reward_with,
             reward_without=test.reward_without,
+            stratified=Stratified(
+                by=["agent", "model", "task" if test.by_task else "category"],
+                strata=test.sums.strata,
+                difference=test.difference,
+                ci_low=test.ci_low,
+                ci_high=test.ci_high,
+                p_value=test.p_value,
+                q_value=test.q_value,
+            ),
         ),
         score=test.score,
         merged_features=merged,
+        agents=list(test.agents),
     )
 
 

@@ -5,9 +5,9 @@ Two steps, within one scope, over the features that passed the significance filt
 1. features whose runs almost coincide (Jaccard similarity over runs at or above a threshold)
    are clustered with scikit-learn's agglomerative clustering and make one group;
 2. a group whose effect disappears once a related group is held fixed (a Mantel–Haenszel
-   stratified test) is explained by it: ``tool:Bash`` once ``cmd:pytest`` is known. When each
-   explains the other away they are one signal and merge. Groups are related when their
-   occurrence is correlated (|phi| ≥ 0.2).
+   stratified test, within the strata of comparable runs) is explained by it: ``tool:Bash``
+   once ``cmd:pytest`` is known. When each explains the other away they are one signal and
+   merge. Groups are related when their occurrence is correlated (|phi| ≥ 0.2).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from engram.mining.stats import stratified_effect
+from engram.mining.stratified import run_sums
 from engram.mining.templates import priority
 
 
@@ -42,6 +42,7 @@ def reduce_scope(
     passed: Sequence[bool],
     members: Sequence[np.ndarray],
     *,
+    strata: np.ndarray | None = None,
     jaccard: float,
     alpha: float,
     min_difference: float,
@@ -49,12 +50,13 @@ def reduce_scope(
     """Groups that stand as rules, and what was dropped and why.
 
     ``members[i]`` is a boolean array over the scope's valid runs: which have ``tests[i]``'s
-    feature; ``passed`` is aligned with it.
+    feature; ``passed`` and ``strata`` (each run's group of comparable runs) are aligned with it.
     """
     if not tests:
         return [], []
     matrix = np.column_stack(members) if members else np.zeros((len(passed), 0), dtype=bool)
     outcome = np.asarray(passed, dtype=bool)
+    base = np.zeros(len(outcome), dtype=np.int64) if strata is None else np.asarray(strata)
     groups = _cluster(tests, matrix, jaccard)
     groups.sort(key=lambda g: (-g.test.score, g.test.feature))
     kept: list[Group] = []
@@ -65,10 +67,10 @@ def reduce_scope(
         for other in kept:
             other_column = matrix[:, other.column]
             if not _related(column, other_column) or _holds(
-                column, other_column, outcome, group.test.difference, alpha, min_difference
+                column, other_column, outcome, base, group.test.difference, alpha, min_difference
             ):
                 continue
-            if _holds(other_column, column, outcome, other.test.difference, alpha, min_difference):
+            if _holds(other_column, column, outcome, base, other.test.difference, alpha, min_difference):
                 dropped.append(Dropped(group.test.feature, f"explained by {other.test.feature}"))
             else:  # neither stands without the other: one signal, shown by the clearer feature
                 _merge(other, group)
@@ -81,7 +83,7 @@ def reduce_scope(
         for other in kept:
             other_column = matrix[:, other.column]
             if _related(column, other_column) and not _holds(
-                other_column, column, outcome, other.test.difference, alpha, min_difference
+                other_column, column, outcome, base, other.test.difference, alpha, min_difference
             ):
                 dropped.append(Dropped(other.test.feature, f"explained by {group.test.feature}"))
             else:
@@ -164,26 +166,15 @@ def _holds(
     feature: np.ndarray,
     given: np.ndarray,
     outcome: np.ndarray,
+    strata: np.ndarray,
     difference: float,
     alpha: float,
     min_difference: float,
 ) -> bool:
-    """Whether ``feature`` keeps its effect among runs that agree on ``given``."""
-    tables = []
-    for stratum in (given, ~given):
-        with_feature = feature & stratum
-        without_feature = ~feature & stratum
-        tables.append(
-            (
-                int((outcome & with_feature).sum()),
-                int(with_feature.sum()),
-                int((outcome & without_feature).sum()),
-                int(without_feature.sum()),
-            )
-        )
-    risk_difference, p_value = stratified_effect(tables)
+    """Whether ``feature`` keeps its effect among comparable runs that agree on ``given``."""
+    sums = run_sums(feature, outcome, strata * 2 + given.astype(np.int64))
     return (
-        p_value <= alpha
-        and np.sign(risk_difference) == np.sign(difference)
-        and abs(risk_difference) >= min_difference / 2
+        sums.p_value <= alpha
+        and np.sign(sums.difference) == np.sign(difference)
+        and abs(sums.difference) >= min_difference / 2
     )

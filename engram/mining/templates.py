@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
-#: Families that describe the task or the result, not the agent's behaviour: never mined.
-CONTEXT_FAMILIES = frozenset({"category", "difficulty", "repo", "outcome", "failure"})
-#: Families that describe who ran and with what; they make notes, not advice.
-NOTE_FAMILIES = frozenset({"agent", "model", "mcp"})
+#: Families that describe the task, the result, or who ran it and with what (an agent, a
+#: model, an MCP server available): not the agent's behaviour, never mined. Differences
+#: between configurations are for people (stats, compare, report), never guidance.
+CONTEXT_FAMILIES = frozenset(
+    {"category", "difficulty", "repo", "outcome", "failure", "agent", "model", "mcp"}
+)
 #: Features whose presence is itself a mistake: a positive effect makes only a note.
 _BAD_SIGNS = frozenset({
     "tool_error", "tool_error_loop", "denied", "mcp_unused", "verified:never",
@@ -17,7 +19,7 @@ _BAD_SIGNS = frozenset({
 #: When features cluster, the representative comes from the earliest family here.
 FAMILY_PRIORITY = (
     "tool_error_loop", "tool", "cmd", "tool_error", "denied", "verified", "read_before_edit",
-    "changes", "mcp_unused", "first_tool", "seq", "mcp", "model", "agent",
+    "changes", "mcp_unused", "first_tool", "seq",
 )  # fmt: skip
 NAME_LIMIT = 60
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.:/@+-]")
@@ -42,12 +44,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "changes:cross_module": ("Expect the fix to span several top-level modules; check callers and related modules.", "Keep the change within one module where you can."),
     "changes:tests": ("Add or update tests alongside the change.", "Do not modify test files unless the task asks for it."),
 }  # fmt: skip
-_NOTE_TEXTS = {
-    "agent": "Runs by agent {name} passed {direction} often.",
-    "model": "Runs with model {name} passed {direction} often.",
-    "mcp": "Runs with the {name} MCP server available passed {direction} often.",
-}
-
 
 def family(feature: str) -> str:
     return feature.split(":", 1)[0]
@@ -55,6 +51,24 @@ def family(feature: str) -> str:
 
 def is_mined(feature: str) -> bool:
     return ":" in feature and family(feature) not in CONTEXT_FAMILIES
+
+
+#: Families that name a tool (their value is the tool's name): only an agent that has the tool
+#: can follow a rule on one.
+_TOOL_FAMILIES = frozenset({"tool", "tool_error", "tool_error_loop", "first_tool", "denied"})
+
+
+def required_tools(feature: str) -> set[str]:
+    """What an agent must have to follow a rule on ``feature``: ``tool:<name>`` for each
+    tool it names, ``mcp:<server>`` for an MCP server; empty for any agent."""
+    name, _, value = feature.partition(":")
+    if name in _TOOL_FAMILIES:
+        return {f"tool:{value}"}
+    if name == "seq":
+        return {f"tool:{tool}" for tool in value.split(">") if tool}
+    if name == "mcp_unused":
+        return {f"mcp:{value}"}
+    return set()
 
 
 def priority(feature: str) -> int:
@@ -65,8 +79,6 @@ def priority(feature: str) -> int:
 def kind_for(feature: str, difference: float) -> str:
     """``do`` or ``avoid`` for a behaviour by the sign of its effect; ``note`` otherwise."""
     name = family(feature)
-    if name in NOTE_FAMILIES:
-        return "note"
     if difference > 0:
         return "note" if name in _BAD_SIGNS or feature in _BAD_SIGNS else "do"
     return "avoid"
@@ -76,8 +88,6 @@ def text_for(feature: str, kind: str, difference: float) -> str:
     """The rule's sentence, from its family's template and the sanitised feature value."""
     name, _, value = feature.partition(":")
     direction = "more" if difference > 0 else "less"
-    if name in _NOTE_TEXTS:
-        return _NOTE_TEXTS[name].format(name=safe_name(value), direction=direction)
     pair = _TEXTS.get(feature) or _TEXTS.get(name)
     template = ""
     if pair is not None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from engram.marker import BEGIN, END
 from engram.mining.templates import safe_name
-from engram.rules import Rule
+from engram.rules import Rule, Stratified
 
 if TYPE_CHECKING:
     from engram.playbook import Playbook
@@ -21,7 +22,9 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
-def rule_line(rule: Rule) -> str:
+def rule_line(rule: Rule, agents: Collection[str] | None = None) -> str:
+    """A rule as one line of guidance; with ``agents`` (every agent the playbook speaks to),
+    a rule learned from some of them only says for which."""
     evidence = rule.evidence
     if rule.origin == "human":
         given = evidence_of_use(rule)
@@ -32,11 +35,31 @@ def rule_line(rule: Rule) -> str:
             f"- {rule.kind.upper()}: {rule.text} ({share}% of runs ended so:"
             f" {evidence.n_with:,} of {evidence.runs:,})"
         )
+    if evidence.stratified is not None:
+        points = round(100 * evidence.stratified.difference)
+        return (
+            f"- {rule.kind.upper()}: {rule.text} ({points:+d} points of pass rate with it,"
+            f" {compared_within(evidence.stratified)}; {evidence.runs:,} runs{_for(rule, agents)})"
+        )
     with_rate = round(100 * evidence.pass_rate_with)
     without_rate = round(100 * evidence.pass_rate_without)
     return (
         f"- {rule.kind.upper()}: {rule.text} ({with_rate}% pass with it, {without_rate}%"
-        f" without; {evidence.runs:,} runs)"
+        f" without; {evidence.runs:,} runs{_for(rule, agents)})"
+    )
+
+
+def compared_within(stratified: Stratified) -> str:
+    """What a stratified estimate compared, in words: "same agent and task"."""
+    return "same agent and task" if "task" in stratified.by else "same agent"
+
+
+def _for(rule: Rule, agents: Collection[str] | None) -> str:
+    """``; for A, B`` when the rule's evidence comes from some of ``agents`` only."""
+    if agents is None or not rule.agents or set(agents) <= set(rule.agents):
+        return ""
+    return "; for " + ", ".join(safe_name(agent) for agent in rule.agents[:3]) + (
+        f" and {len(rule.agents) - 3} more" if len(rule.agents) > 3 else ""
     )
 
 
@@ -87,7 +110,7 @@ def _fitting(playbook: Playbook, head: str, max_tokens: int) -> tuple[list[str],
     lines: list[str] = []
     ids: list[str] = []
     for rule in playbook.rules:
-        line = rule_line(rule)
+        line = rule_line(rule, playbook.agents)
         candidate = _assemble([*ids, rule.id], head, [*lines, line])
         if estimate_tokens(candidate) > max_tokens:
             break

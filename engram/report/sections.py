@@ -265,24 +265,29 @@ def _behaviour_rules(page: _Page, rules: Sequence[Rule]) -> str:
     svg = charts.effect_chart(
         "chart-rule-effects",
         [r.text for r in shown],
-        [r.evidence.difference for r in shown],
-        [(r.evidence.ci_low, r.evidence.ci_high) for r in shown],
+        [r.effect[0] for r in shown],
+        [(r.effect[1], r.effect[2]) for r in shown],
         [r.kind for r in shown],
     )
     more = (
         f" (the {RULE_CHART_ROWS} with the highest scores)" if len(rules) > RULE_CHART_ROWS else ""
     )
-    parts.append(page.figure("chart-rule-effects", svg, f"The rules' effects{more}."))
+    parts.append(page.figure(
+        "chart-rule-effects", svg,
+        f"The rules' effects among comparable runs (same agent, and task where repeated){more}.",
+    ))  # fmt: skip
     rows = []
     for rule in rules:
         ev = rule.evidence
+        difference, low, high = rule.effect
+        q = ev.stratified.q_value if ev.stratified is not None else ev.q_value
         rows.append([
             rule.status, rule.kind, rule.scope_label, rule.text,
             f"{ev.pass_with}/{ev.n_with} ({_pct(ev.pass_rate_with)})",
             f"{ev.pass_without}/{ev.n_without} ({_pct(ev.pass_rate_without)})",
             f"{ev.runs:,}",
-            f"{_points(ev.difference)} [{_points(ev.ci_low)}, {_points(ev.ci_high)}]",
-            f"{ev.q_value:.2g}",
+            f"{_points(difference)} [{_points(low)}, {_points(high)}]",
+            f"{q:.2g}",
         ])  # fmt: skip
     parts.append(
         _table(
@@ -295,7 +300,7 @@ def _behaviour_rules(page: _Page, rules: Sequence[Rule]) -> str:
                 "Pass with",
                 "Pass without",
                 "n",
-                "Difference [95% interval]",
+                "Difference among comparable runs [95% interval]",
                 "q-value",
             ],
             rows,

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -137,6 +138,61 @@ class TraceRow(Base):
     injected_rules: Mapped[list[str]] = mapped_column(default=list)
     learn_id: Mapped[int | None] = mapped_column(ForeignKey("learns.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    task_key: Mapped[str | None] = mapped_column(String(200))  # engram.tasks: which task it was
+    stratum_id: Mapped[int | None] = mapped_column(ForeignKey("strata.id"), index=True)
+
+
+class Stratum(Base):
+    """Runs that can be compared with each other: one agent configuration (agent and model)
+    on one task (its key), in one category and difficulty; its totals count valid runs only."""
+
+    __tablename__ = "strata"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent: Mapped[str] = mapped_column(String(200), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    task_key: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(120), default="")
+    difficulty: Mapped[str] = mapped_column(String(40), default="")
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("agent", "model", "task_key", "category", "difficulty"),)
+
+
+class StratumCount(Base):
+    """Sufficient statistics per stratum and feature: valid runs with the feature, and passes."""
+
+    __tablename__ = "stratum_counts"
+
+    stratum_id: Mapped[int] = mapped_column(
+        ForeignKey("strata.id", ondelete="CASCADE"), primary_key=True
+    )
+    feature_id: Mapped[int] = mapped_column(
+        ForeignKey("features.id", ondelete="CASCADE"), primary_key=True
+    )
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_stratum_counts_feature", "feature_id", "stratum_id"),)
+
+
+class AgentTool(Base):
+    """What an agent has at hand: ``tool:<name>`` listed or called in its runs, ``mcp:<server>``."""
+
+    __tablename__ = "agent_tools"
+
+    agent: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class Setting(Base):
+    """A store-wide setting (the task key learns and mining use)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class TraceTag(Base):
@@ -255,6 +311,10 @@ class RuleRow(Base):
     efficacy: Mapped[float | None] = mapped_column(Float)
     efficacy_low: Mapped[float | None] = mapped_column(Float)
     efficacy_high: Mapped[float | None] = mapped_column(Float)
+    # The estimate among comparable runs the rule is tested and scored on (mining.stratified),
+    # and the agents whose runs informed it.
+    stratified: Mapped[dict[str, Any] | None] = mapped_column(JSONType())
+    agents: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
 
     __table_args__ = (Index("ix_rules_scope", "scope_kind", "scope_value", "status"),)
 

@@ -56,6 +56,19 @@ def read_playbook(
     return [rule_from_mapping(row) for row in rows], int(traces)
 
 
+def read_agent_tools(path: Path) -> dict[str, set[str]] | None:
+    """Per agent, the tools and MCP servers its runs showed, or None to ask the full Store."""
+    try:
+        with _connect(path) as conn:
+            rows = conn.execute("SELECT agent, key FROM agent_tools").fetchall()
+    except sqlite3.Error:
+        return None
+    tools: dict[str, set[str]] = {}
+    for agent, key in rows:
+        tools.setdefault(agent, set()).add(key)
+    return tools
+
+
 def read_categories(path: Path) -> list[str] | None:
     """Every category the store has runs or rules of, or None to ask the full Store."""
     try:

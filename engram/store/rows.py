@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from engram.rules import Evidence, Feedback, Rule
+from engram.rules import Evidence, Feedback, Rule, Stratified
 
 
 def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
@@ -31,6 +31,7 @@ def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
             q_value=row["q_value"],
             reward_with=row["reward_with"],
             reward_without=row["reward_without"],
+            stratified=Stratified.from_dict(_json(row["stratified"])),
         ),
         score=row["score"],
         merged_features=_list(row["merged_features"]),
@@ -43,7 +44,12 @@ def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
         origin=row["origin"],
         text_by=row["text_by"],
         feedback=Feedback(**{name: row[name] for name in Feedback.__dataclass_fields__}),
+        agents=_list(row["agents"]),
     )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _list(value: Any) -> list[str]:

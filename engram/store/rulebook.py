@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, case, func, insert, or_, select, update
@@ -387,4 +387,6 @@ def _rule_values(rule: Rule) -> dict[str, Any]:
         "p_value": evidence.p_value,
         "q_value": evidence.q_value,
         "score": rule.score,
+        "stratified": asdict(evidence.stratified) if evidence.stratified is not None else None,
+        "agents": list(rule.agents),
     }

@@ -38,6 +38,7 @@ from engram.store.models import (
     utcnow,
 )
 from engram.store.rulebook import RuleBook
+from engram.store.strata import Strata, stratum_of, tools_of
 from engram.trace import Trace
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def scopes_of(trace: Trace) -> list[tuple[str, str]]:
     return scopes
 
 
-class Store(RuleBook, Frames):
+class Store(RuleBook, Frames, Strata):
     """An engram store on SQLite or PostgreSQL; migrated to the current schema when opened."""
 
     def __init__(self, engine: Engine, location: str) -> None:
@@ -110,7 +111,13 @@ class Store(RuleBook, Frames):
         except StoreError:
             engine.dispose()
             raise
-        return cls(engine, location or url)
+        store = cls(engine, location or url)
+        try:
+            store.ensure_strata()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
 
     def close(self) -> None:
         self.engine.dispose()
@@ -170,12 +177,19 @@ class Store(RuleBook, Frames):
         if not batch:
             return 0, 0
         by_id = {trace.trace_id: (trace, features) for trace, features in batch}
-        rows = [_trace_row(trace, learn_id) for trace, _ in by_id.values()]
+        task_key = self.task_key
+        strata = {trace_id: stratum_of(trace, task_key) for trace_id, (trace, _) in by_id.items()}
         keys = sorted({key for _, features in by_id.values() for key in features})
         known_ids = dict(self._feature_ids)
         try:
             with write_transaction(self.engine) as conn:
                 feature_ids = self._ensure_features(conn, keys)
+                stratum_ids = self.stratum_ids(conn, strata.values())
+                rows = [
+                    _trace_row(trace, learn_id, strata[trace.trace_id][2] or None,
+                               stratum_ids[strata[trace.trace_id]])
+                    for trace, _ in by_id.values()
+                ]  # fmt: skip
                 inserted = conn.execute(
                     self._insert(TraceRow)
                     .on_conflict_do_nothing(index_elements=["trace_id"])
@@ -192,10 +206,21 @@ class Store(RuleBook, Frames):
                 pks = dict((trace_id, pk) for pk, trace_id in inserted)
                 self._add_failures(conn, [(pks[t], by_id[t][0]) for t in pks])
                 self._add_tags(conn, pks, [trace for trace, _ in by_id.values() if trace.tags])
-                self._add_counts(conn, [by_id[trace_id] for _, trace_id in inserted])
-                self.record_feedback(conn, [by_id[trace_id][0] for _, trace_id in inserted])
+                added = [by_id[trace_id] for _, trace_id in inserted]
+                self._add_counts(conn, added)
+                self.add_stratum_counts(conn, [
+                    (stratum_ids[strata[trace.trace_id]], trace.outcome.passed, features)
+                    for trace, features in added if trace.outcome.valid
+                ])  # fmt: skip
+                self.add_agent_tools(conn, [
+                    (trace.agent.name, tool) for trace, features in added if trace.agent.name
+                    for tool in tools_of(trace, features)
+                ])  # fmt: skip
+                self.record_feedback(conn, [trace for trace, _ in added])
         except BaseException:
             self._feature_ids = known_ids  # ids written in the rolled-back transaction are gone
+            self._stratum_cache = {}
+            self._known_tools = set()
             raise
         new = len(inserted)
         return new, len(batch) - new
@@ -338,12 +363,12 @@ class Store(RuleBook, Frames):
 
     def scope_runs(
         self, scope_kind: str, scope_value: str, features: Collection[str]
-    ) -> tuple[list[int], list[bool], dict[str, set[int]]]:
-        """Valid runs in a scope (ids, passed) and which of them have each of ``features``."""
+    ) -> tuple[list[int], list[bool], list[int], dict[str, set[int]]]:
+        """Valid runs in a scope (ids, passed, stratum ids) and which have each of ``features``."""
         in_scope = scope_filter(scope_kind, scope_value)
         with self.engine.connect() as conn:
             runs = conn.execute(
-                select(TraceRow.id, TraceRow.passed)
+                select(TraceRow.id, TraceRow.passed, TraceRow.stratum_id)
                 .where(TraceRow.valid.is_(True), *in_scope)
                 .order_by(TraceRow.id)
             ).all()
@@ -359,7 +384,8 @@ class Store(RuleBook, Frames):
                 )
                 for trace_pk, key in result:
                     members[key].add(trace_pk)
-        return [r[0] for r in runs], [bool(r[1]) for r in runs], members
+        strata = [r[2] if r[2] is not None else -1 for r in runs]
+        return [r[0] for r in runs], [bool(r[1]) for r in runs], strata, members
 
     # ----------------------------------------------------------------------------- stats
 
@@ -399,6 +425,11 @@ class Store(RuleBook, Frames):
             "rules": {status: int(n) for status, n in rule_counts.items()},
             "feedback": dict(zip(FEEDBACK_KEYS, (int(n or 0) for n in feedback), strict=True)),
             "learns": int(learns),
+            "task_key": {
+                "by": self.task_key.describe(),
+                "pattern": self.task_key.pattern,
+                **self.task_key_counts(),
+            },
         }
 
 
@@ -461,7 +492,9 @@ def _cap(value: str | None, limit: int) -> str | None:
     return value[:limit]
 
 
-def _trace_row(trace: Trace, learn_id: int | None) -> dict[str, Any]:
+def _trace_row(
+    trace: Trace, learn_id: int | None, task_key: str | None, stratum_id: int
+) -> dict[str, Any]:
     task, agent, outcome, changes, metrics = (
         trace.task,
         trace.agent,
@@ -506,4 +539,6 @@ def _trace_row(trace: Trace, learn_id: int | None) -> dict[str, Any]:
         "injected_rules": list(trace.injected_rules),
         "learn_id": learn_id,
         "created_at": utcnow(),
+        "task_key": task_key,
+        "stratum_id": stratum_id,
     }

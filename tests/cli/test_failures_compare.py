@@ -59,6 +59,47 @@ def test_compare_needs_two_different_selections(invoke: Invoke, learned: Path) -
     assert result.exit_code == 1 and "same runs" in result.stderr
 
 
+def renamed_runs(tmp_path: Path, tasks: int = 30) -> tuple[Path, Path]:
+    """The same tasks, named ``ccx-agentic-N`` on one side, ``mcp_ccx-agentic-N_<hash>`` on
+    the other (as a real baseline-vs-MCP export names them)."""
+    sides = []
+    for side, agent in (("base", "ClaudeCode"), ("mcp", "ClaudeCodeMCP")):
+        records = []
+        for n in range(tasks):
+            task = f"ccx-agentic-{n}" if side == "base" else f"mcp_ccx-agentic-{n}_{n * 7919:08x}"
+            records.append({"task_id": task, "task_instruction": f"Fix {n}.\nCategory: docs",
+                            "status": "pass" if (n + (side == "mcp")) % 3 else "fail",
+                            "agent_config": {"agent": {"name": agent}}})  # fmt: skip
+        path = tmp_path / f"{side}.json"
+        path.write_text(json.dumps(records))
+        sides.append(path)
+    return sides[0], sides[1]
+
+
+def test_compare_pairs_renamed_tasks_by_a_task_key_and_suggests_one(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    base, mcp = renamed_runs(tmp_path)
+    assert invoke("learn", str(base), str(mcp), "-q").exit_code == 0
+    sides = ["--baseline", "agent=ClaudeCode", "--treatment", "agent=ClaudeCodeMCP"]
+    unkeyed = json.loads(invoke("compare", *sides, "--format", "json").stdout)
+    suggestion = r"^(?:mcp_)?(.+?)(?:_[0-9a-f]{8})?$"
+    assert unkeyed["paired"]["tasks"] == 0
+    assert unkeyed["task_key"]["suggested_task_key"] == suggestion
+    assert f"try --task-key '{suggestion}'" in unkeyed["verdict"]
+    keyed = json.loads(invoke("compare", *sides, "--task-key", suggestion, "--format", "json").stdout)
+    assert keyed["paired"]["tasks"] == 30 and "suggested_task_key" not in keyed["task_key"]
+    assert keyed["task_key"]["pattern"] == suggestion and keyed["task_key"]["unmatched_runs"] == 0
+    text = invoke("compare", *sides, "--task-key", suggestion).stdout
+    assert text.startswith(f"tasks keyed by --task-key {suggestion}")
+    assert "on the same 30 tasks" in text
+
+
+def test_a_bad_task_key_is_bad_usage(invoke: Invoke, learned: Path) -> None:
+    result = invoke("compare", "--baseline", "tag=a", "--treatment", "tag=b", "--task-key", "x")
+    assert result.exit_code == 2 and "no group" in result.stderr
+
+
 def test_failures_shows_the_failing_tests_of_terminal_bench_runs(
     invoke: Invoke, tmp_path: Path
 ) -> None:

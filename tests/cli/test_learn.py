@@ -90,6 +90,32 @@ def test_scopes_asked_for_add_to_the_category_rules(invoke: Invoke, sample_corpu
     assert ("cross_module_bug_fix", "tool:mcp__sourcegraph__deep_search") in features
 
 
+def test_the_task_key_is_remembered_and_changing_it_re_mines(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    from tests.cli.test_failures_compare import renamed_runs
+
+    base, mcp = renamed_runs(tmp_path)
+    assert invoke("learn", str(base), str(mcp), "-q").exit_code == 0
+    stats = json.loads(invoke("stats", "--format", "json").stdout)
+    assert stats["task_key"]["tasks"] == 60  # each side's names are tasks of their own
+    key = r"^(?:mcp_)?(.+?)(?:_[0-9a-f]{8})?$"
+    base.unlink()  # re-keying reads no file again
+    mcp.unlink()
+    result = invoke("learn", "--task-key", key, "--json")
+    assert result.exit_code == 0, result.stderr
+    stats = json.loads(invoke("stats", "--format", "json").stdout)
+    assert (stats["task_key"]["tasks"], stats["task_key"]["pattern"]) == (30, key)
+    assert f"keyed by --task-key {key}" in invoke("stats").stdout
+    compared = json.loads(invoke("compare", "--baseline", "agent=ClaudeCode", "--treatment",
+                                 "agent=ClaudeCodeMCP", "--format", "json").stdout)  # fmt: skip
+    assert compared["paired"]["tasks"] == 30  # compare uses the store's key
+
+
+def test_learn_needs_paths_unless_it_re_keys(invoke: Invoke) -> None:
+    assert invoke("learn").exit_code == 2
+
+
 FIXTURES = Path(__file__).parent.parent / "loaders" / "fixtures"
 
 

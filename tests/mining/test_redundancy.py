@@ -8,6 +8,7 @@ import pytest
 from engram.mining import miner
 from engram.mining.redundancy import Dropped, Group, reduce_scope
 from engram.mining.stats import fisher_p, newcombe_interval
+from engram.mining.stratified import stratified
 
 SETTINGS = {"jaccard": 0.8, "alpha": 0.05, "min_difference": 0.10}
 
@@ -26,6 +27,7 @@ def table(feature: str, column: np.ndarray, passed: np.ndarray) -> miner.Test:
         pass_without=pass_without,
         reward_with=pass_with / n_with,
         reward_without=pass_without / n_without,
+        sums=stratified([(pass_with, n_with, pass_without, n_without)]),  # one stratum
         p_value=fisher_p(pass_with, n_with, pass_without, n_without),
     )
     test.ci_low, test.ci_high = newcombe_interval(pass_with, n_with, pass_without, n_without)

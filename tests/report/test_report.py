@@ -36,8 +36,8 @@ HEADINGS = (
 
 
 def write_sample(path: Path) -> Path:
-    """The 300-run sample corpus, with a script planted in one error run's task id and message."""
-    write_corpus(default_scenario(runs=300, seed=5), path)
+    """The 600-run sample corpus, with a script planted in one error run's task id and message."""
+    write_corpus(default_scenario(runs=600, seed=5), path)
     data = json.loads(path.read_text())
     run = next(r for r in data["traces"] if r["status"] == "error")
     run["task_id"] = f"{SCRIPT}__0000000"

@@ -81,8 +81,9 @@ def test_counts_cover_valid_runs_per_scope_and_leave_errors_out(store: Store) ->
 def test_scope_runs_lists_valid_runs_and_feature_members(store: Store) -> None:
     add(store, [make_trace(1, tools=("Bash",)), make_trace(2, status="fail", tools=("Read",)),
                 make_trace(3, status="error", tools=("Bash",))])  # fmt: skip
-    runs, passed, members = store.scope_runs("all", "", ["tool:Bash", "tool:Read"])
+    runs, passed, strata, members = store.scope_runs("all", "", ["tool:Bash", "tool:Read"])
     assert len(runs) == 2 and sorted(passed) == [False, True]
+    assert len(strata) == 2 and all(s > 0 for s in strata)
     assert len(members["tool:Bash"]) == 1 and len(members["tool:Read"]) == 1
 
 
