@@ -62,6 +62,7 @@ class LearnSummary:
     stopped_early: bool = False
     mined: bool = False
     tests: int = 0
+    absorbed: int = 0  # candidates the chosen features explained (folded into their rules)
     rules_added: int = 0
     rules_updated: int = 0
     rules_retired: int = 0
@@ -104,6 +105,8 @@ class LearnSummary:
             "rules_updated": self.rules_updated,
             "rules_retired": self.rules_retired,
             "rules_active": self.rules_active,
+            "tests": self.tests,
+            "absorbed": self.absorbed,
             "seconds": round(self.seconds, 3),
         }
 
@@ -338,6 +341,7 @@ def _mine_and_save(
         if not changes.stale:
             summary.mined = True
             summary.tests = result.tests
+            summary.absorbed = result.absorbed
             summary.rules_added = changes.added
             summary.rules_updated = changes.updated
             summary.rules_retired = changes.retired

@@ -166,6 +166,8 @@ class Rule:
     text_by: str = "engram"  # "human" once a person edited the text
     feedback: Feedback = field(default_factory=Feedback)
     agents: list[str] = field(default_factory=list)  # whose runs informed it (empty: unknown)
+    #: Candidates the rule's feature explained, and why ("explained by cmd:pytest").
+    absorbed: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def scope(self) -> dict[str, str]:
@@ -197,6 +199,8 @@ class Rule:
             data["merged_features"] = list(self.merged_features)
         if self.agents:
             data["agents"] = list(self.agents)
+        if self.absorbed:
+            data["absorbed"] = [dict(entry) for entry in self.absorbed]
         return data
 
     @property

@@ -12,9 +12,12 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engram.synthetic_failures import FAILURE_MODES
+
+if TYPE_CHECKING:
+    from engram.trace import Trace
 
 MCP_AGENT = "ClaudeCodeSourcegraphMCPAgent"
 BASELINE_AGENT = "ClaudeCodeAgent"
@@ -142,6 +145,48 @@ def iter_records(scenario: Scenario) -> Iterator[dict[str, Any]]:
             record["test_output"] = FAILURE_MODES[mode](failure_rng)
             record["failure_mode"] = mode  # the truth a test holds failure clustering to
         yield record
+
+
+def iter_traces(scenario: Scenario) -> Iterator[tuple[Trace, frozenset[str]]]:
+    """The scenario's kind of runs as Traces with their features, built without transcripts
+    (for mining at scale in tests and benchmarks): the same planted effects, tools, orders of
+    calls and structural ties as ``iter_records``, though not the same runs."""
+    from engram.extract import default_extractors, extract_features
+    from engram.loaders.claude_stream import summarize_input
+    from engram.outcome import resolve_outcome
+    from engram.trace import Agent, Changes, Step, Task, Trace, content_id
+
+    rng = random.Random(f"{scenario.seed}:traces")
+    extractors = default_extractors()
+    categories = list(scenario.categories)
+    tasks = {
+        c: [_task(rng, c, i, ci) for i in range(scenario.tasks_per_category)]
+        for ci, c in enumerate(categories)
+    }
+    for index in range(scenario.runs):
+        category = categories[index % len(categories)]
+        agent = scenario.agents[(index // len(categories)) % len(scenario.agents)]
+        task = rng.choice(tasks[category])
+        shown = [p for p in scenario.planted
+                 if (p.agent is None or p.agent == agent) and rng.random() < p.rate]  # fmt: skip
+        extra = [t for t in scenario.random_tools if rng.random() < scenario.random_rate]
+        steps, files = _steps(rng, shown, extra, agent)
+        chance = scenario.categories[category] + sum(
+            p.delta for p in shown if p.category is None or p.category == category
+        )
+        passed = rng.random() < min(0.97, max(0.03, chance))
+        trace = Trace(
+            task=Task(id=f"{task['id']}__{rng.getrandbits(28):07x}", category=category),
+            agent=Agent(name=agent, model=scenario.model,
+                        tools=tuple(_BASE_TOOLS + (_MCP_TOOLS if agent == MCP_AGENT else []))),
+            steps=[Step(name, *summarize_input(name, data), is_error=failed)
+                   for name, data, failed in steps],
+            changes=Changes(known=True, files=tuple(files), added=len(files), removed=0),
+            run_id=f"run-{index}",
+        )  # fmt: skip
+        trace.outcome = resolve_outcome(status="pass" if passed else "fail")
+        trace.trace_id = content_id(trace)
+        yield trace, frozenset(extract_features(trace, extractors))
 
 
 def write_corpus(

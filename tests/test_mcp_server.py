@@ -15,7 +15,7 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 import engram
-from engram.synthetic import DEEP_SEARCH, default_scenario, write_corpus
+from engram.synthetic import BASELINE_AGENT, DEEP_SEARCH, default_scenario, write_corpus
 
 
 async def session_calls(calls: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], list[Any]]:
@@ -48,8 +48,9 @@ def test_an_agent_can_ask_for_guidance_rules_and_evidence(learned: None) -> None
         ("list_rules", {"category": "feature_implementation"}),
         ("show_rule", {"rule_id": rules[0].id[:7]}),
         ("show_rule", {"rule_id": "r_nosuchrule"}),
+        ("get_guidance", {"category": "cross_module_bug_fix", "agent": BASELINE_AGENT}),
     ]
-    tools, (guidance, similar, listed, shown, missing) = anyio.run(session_calls, calls)
+    tools, (guidance, similar, listed, shown, missing, baseline) = anyio.run(session_calls, calls)
     assert sorted(tools) == ["get_guidance", "list_rules", "show_rule"]
     assert text_of(guidance) == engram.suggest(category="cross_module_bug_fix").to_markdown()
     assert DEEP_SEARCH in text_of(similar) and "similar tasks" in text_of(similar)
@@ -59,3 +60,7 @@ def test_an_agent_can_ask_for_guidance_rules_and_evidence(learned: None) -> None
     detail = shown.structured_content or json.loads(text_of(shown))
     assert detail["id"] == rules[0].id and detail["evidence"]["n_with"] > 0
     assert missing.is_error and "no rule" in text_of(missing).lower()
+    assert DEEP_SEARCH in text_of(guidance) and DEEP_SEARCH not in text_of(baseline)  # no such tool
+    assert text_of(baseline) == engram.suggest(
+        category="cross_module_bug_fix", agent=BASELINE_AGENT
+    ).to_markdown()

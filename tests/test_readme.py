@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import typer
 
 from engram.cli import app
@@ -72,3 +74,15 @@ def test_the_readme_lists_every_command_with_exactly_its_options() -> None:
         for path, command in walk(get_command(app), "engram")
     }  # fmt: skip
     assert documented == actual
+
+
+@pytest.mark.slow
+def test_the_tour_shows_what_the_commands_really_print(tmp_path: Path, sqlite_only: None) -> None:
+    """Every ``$ command`` block of the README, run in order in a fresh folder, prints what
+    the README shows (``python examples/readme_tour.py`` rewrites them)."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        from readme_tour import run_tour
+    finally:
+        sys.path.pop(0)
+    assert run_tour(README, tmp_path) == README

@@ -94,8 +94,12 @@ def show_command(
     typer.echo(rule_line(rule))
     typer.echo(f"\nid        {rule.id}\nkind      {rule.kind}\nscope     {rule.scope_label}")
     typer.echo(f"feature   {rule.feature}")
-    if rule.merged_features and not rule.is_failure:
-        typer.echo(f"merged    {', '.join(rule.merged_features)}")
+    absorbed = {entry["feature"]: entry["reason"] for entry in rule.absorbed}
+    merged = [f for f in rule.merged_features if f not in absorbed]
+    if merged and not rule.is_failure:
+        typer.echo(f"merged    {', '.join(merged)}")
+    for feature, reason in absorbed.items():
+        typer.echo(f"absorbed  {feature} ({reason})")
     typer.echo(
         f"status    {rule.status}" + (f" ({rule.status_reason})" if rule.status_reason else "")
     )

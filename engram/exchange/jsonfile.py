@@ -118,6 +118,7 @@ def rule_from_dict(entry: Mapping[str, Any]) -> tuple[Rule | None, bool]:
         text_by=_choice(entry.get("text_by"), ("engram", "human"), "engram"),
         feedback=_feedback(entry.get("feedback")),
         agents=[a[:200] for a in _strings(entry.get("agents"))],
+        absorbed=_absorbed(entry.get("absorbed")),
     )
     return rule, shortened
 
@@ -170,6 +171,15 @@ def _feedback(data: Any) -> Feedback:
     for name in ("efficacy", "efficacy_low", "efficacy_high"):
         setattr(feedback, name, _float(data.get(name), None))
     return feedback
+
+
+def _absorbed(value: Any) -> list[dict[str, str]]:
+    entries = value if isinstance(value, list) else []
+    return [
+        {"feature": str(e["feature"])[:200], "reason": str(e.get("reason", ""))[:300]}
+        for e in entries
+        if isinstance(e, Mapping) and isinstance(e.get("feature"), str)
+    ]
 
 
 def _strings(value: Any) -> list[str]:

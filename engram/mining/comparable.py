@@ -74,6 +74,27 @@ class Comparable:
         agents = sorted({self.agents[g] for g in groups if self.agents[g]})
         return agents, bool(self.task_level[groups].any())
 
+    def tables(
+        self, scope_kind: str, scope_value: str, feature: str
+    ) -> list[tuple[int, int, int, int]]:
+        """The feature's 2×2 table in each group of the scope: (pass with, with, pass
+        without, without)."""
+        column = self.feature_index.get(feature)
+        if column is None:
+            return []
+        rows = np.flatnonzero(self.row_feature == column)
+        if scope_kind != "all":
+            labels = getattr(self, _SCOPE_COLUMNS[scope_kind])
+            rows = np.array([r for r in rows if labels[self.row_group[r]] == scope_value],
+                            dtype=np.int64)  # fmt: skip
+        found = []
+        for r in rows:
+            g = self.row_group[r]
+            n_with, pass_with = int(self.row_runs[r]), int(self.row_passed[r])
+            n_without = int(self.group_runs[g]) - n_with
+            found.append((pass_with, n_with, int(self.group_passed[g]) - pass_with, n_without))
+        return found
+
     def run_groups(self, stratum_ids: np.ndarray) -> np.ndarray:
         """Each run's group, from its stratum id (-1 for a stratum not known)."""
         return np.array([self.group_of_stratum.get(int(s), -1) for s in stratum_ids],

@@ -12,12 +12,15 @@ from engram.mining import templates
 from engram.mining.comparable import Comparable, comparable
 from engram.mining.duplicates import merge_near_duplicates
 from engram.mining.failure_rules import failure_rules
-from engram.mining.redundancy import Dropped, reduce_scope
+from engram.mining.redundancy import Dropped, Group, reduce_scope
 from engram.mining.stats import bh_qvalues, fisher_p, newcombe_interval
-from engram.mining.stratified import Sums, heterogeneity_p
+from engram.mining.stratified import EXACT_BELOW, Sums, exact_p, heterogeneity_p
 from engram.rules import Evidence, Rule, Stratified, rule_id
 from engram.store import TOTAL, CountRow, Store
 from engram.store.store import MICROS
+
+#: A sparse test whose approximate p is below this is computed exactly (see ``exact_p``).
+SPARSE_RECHECK = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class MiningResult:
     candidates: int
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # scope, feature, why
     merged_into: dict[str, str] = field(default_factory=dict)  # near-duplicate → its rule
+    absorbed: int = 0  # candidates the chosen explained, folded into the rules that did
 
 
 def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
@@ -120,7 +124,8 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     for test in candidates:
         by_scope[test.scope].append(test)
     dropped: list[tuple[str, str, str]] = []
-    selected: dict[tuple[str, str], list[tuple[Test, list[str]]]] = {}
+    absorbed = 0
+    selected: dict[tuple[str, str], list[tuple[Test, Group]]] = {}
     for scope, scope_tests in sorted(by_scope.items()):
         runs, passed, strata, members = store.scope_runs(*scope, [t.feature for t in scope_tests])
         position = {pk: i for i, pk in enumerate(runs)}
@@ -135,17 +140,18 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
             alpha=cutoff,
             min_difference=settings.min_difference,
         )
-        selected[scope] = [(g.test, g.merged) for g in reduced]
+        selected[scope] = [(g.test, g) for g in reduced]
+        absorbed += sum(len(g.absorbed) for g in reduced)
         dropped.extend(_label(scope, d) for d in removed)
 
     narrow: dict[str, list[Test]] = defaultdict(list)  # category-level findings per feature
     for (kind, _value), chosen in selected.items():
         if kind == "category":
-            for test, _merged in chosen:
+            for test, _group in chosen:
                 narrow[test.feature].append(test)
     rules: list[Rule] = []
     global_kinds: dict[str, str] = {}
-    for test, merged in selected.get(("all", ""), []):
+    for test, group in selected.get(("all", ""), []):
         parts = _category_parts(groups, test.feature)
         reason = _global_objection(test, parts, settings) or _concentrated(
             test, parts, narrow.get(test.feature, []), cutoff, settings
@@ -153,20 +159,20 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
         if reason:
             dropped.append(("all", test.feature, reason))
             continue
-        rule = _rule(test, merged)
+        rule = _rule(test, group)
         rule.exceptions = _exceptions(test, parts, settings)
         rules.append(rule)
         global_kinds[test.feature] = rule.kind
     for scope, chosen in sorted(selected.items()):
         if scope == ("all", ""):
             continue
-        for test, merged in chosen:
+        for test, group in chosen:
             # The same advice over all runs already reaches this scope; saying it twice helps
             # no one (a scope where it fails is an exception of the global rule instead).
             if global_kinds.get(test.feature) == templates.kind_for(test.feature, test.difference):
                 dropped.append((_scope_label(scope), test.feature, "covered by the global rule"))
                 continue
-            rules.append(_rule(test, merged))
+            rules.append(_rule(test, group))
     rules, late = _step_up(rules, len(tests), settings.alpha)
     dropped.extend((r.scope_label, r.feature, "not significant once merged signals count once")
                    for r in late)  # fmt: skip
@@ -181,7 +187,7 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     )
     rules, merged_into = merge_near_duplicates(rules)
     rules.sort(key=lambda r: (-r.score, r.id))
-    return MiningResult(rules, len(tests), len(candidates), dropped, merged_into)
+    return MiningResult(rules, len(tests), len(candidates), dropped, merged_into, absorbed)
 
 
 def _step_up(rules: list[Rule], tests: int, alpha: float) -> tuple[list[Rule], list[Rule]]:
@@ -240,6 +246,8 @@ def _tests(
                 sums=sums,
                 p_value=sums.p_value,
             )
+            if sums.variance < EXACT_BELOW and sums.p_value < SPARSE_RECHECK:
+                test.p_value = exact_p(groups.tables(kind, value, feature))
             test.raw_p = fisher_p(test.pass_with, test.n_with, test.pass_without, test.n_without)
             tests.append(test)
     return tests
@@ -334,7 +342,7 @@ def _exceptions(test: Test, parts: dict[str, Sums], settings: MiningSettings) ->
     return exceptions
 
 
-def _rule(test: Test, merged: list[str]) -> Rule:
+def _rule(test: Test, group: Group) -> Rule:
     kind = templates.kind_for(test.feature, test.difference)
     low, high = newcombe_interval(test.pass_with, test.n_with, test.pass_without, test.n_without)
     return Rule(
@@ -367,7 +375,8 @@ def _rule(test: Test, merged: list[str]) -> Rule:
             ),
         ),
         score=test.score,
-        merged_features=merged,
+        merged_features=list(group.merged),
+        absorbed=[{"feature": feature, "reason": why} for feature, why in group.absorbed],
         agents=list(test.agents),
     )
 

@@ -1,13 +1,20 @@
-"""One rule per signal: merge features that occur together, drop those another explains.
+"""One signal, one rule: merge features that occur together, absorb those the chosen explain.
 
-Two steps, within one scope, over the features that passed the significance filter:
+Within one scope, over the features that passed the significance filter:
 
 1. features whose runs almost coincide (Jaccard similarity over runs at or above a threshold)
    are clustered with scikit-learn's agglomerative clustering and make one group;
-2. a group whose effect disappears once a related group is held fixed (a Mantel–Haenszel
-   stratified test, within the strata of comparable runs) is explained by it: ``tool:Bash``
-   once ``cmd:pytest`` is known. When each explains the other away they are one signal and
-   merge. Groups are related when their occurrence is correlated (|phi| ≥ 0.2).
+2. conditional selection: groups are taken strongest first, and each is tested given every
+   group already chosen (``engram.mining.conditional``: a linear probability model with one
+   intercept per stratum of comparable runs, so the adjustment never crosses agents or tasks).
+   One that keeps its effect is chosen; one whose effect vanishes is absorbed into the chosen
+   group(s) that explain it, with the reason ("explained by cmd:pytest"), and is never a rule
+   of its own; when each explains the other away they are one signal and merge. Then every
+   chosen group is tested again given all the others, weakest first, so that an early shadow
+   of a later cause is absorbed too.
+
+The significance a group must keep is the one the discoveries themselves met (the
+Benjamini–Hochberg cut-off over every test of the learn), so every candidate considered counts.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from engram.mining.stratified import run_sums
+from engram.mining.conditional import Within
 from engram.mining.templates import priority
 
 
@@ -29,6 +36,7 @@ class Group:
     test: Any  # engram.mining.miner.Test
     merged: list[str] = field(default_factory=list)
     column: int = 0
+    absorbed: list[tuple[str, str]] = field(default_factory=list)  # feature, why
 
 
 @dataclass(slots=True)
@@ -47,7 +55,8 @@ def reduce_scope(
     alpha: float,
     min_difference: float,
 ) -> tuple[list[Group], list[Dropped]]:
-    """Groups that stand as rules, and what was dropped and why.
+    """Groups that stand as rules, and what was dropped and why (nothing is: a feature the
+    chosen explain is absorbed into the group that explains it).
 
     ``members[i]`` is a boolean array over the scope's valid runs: which have ``tests[i]``'s
     feature; ``passed`` and ``strata`` (each run's group of comparable runs) are aligned with it.
@@ -55,42 +64,79 @@ def reduce_scope(
     if not tests:
         return [], []
     matrix = np.column_stack(members) if members else np.zeros((len(passed), 0), dtype=bool)
-    outcome = np.asarray(passed, dtype=bool)
-    base = np.zeros(len(outcome), dtype=np.int64) if strata is None else np.asarray(strata)
+    base = np.zeros(len(passed), dtype=np.int64) if strata is None else np.asarray(strata)
+    within = Within(np.asarray(passed, dtype=bool), base)
+    judge = _Judge(within, matrix, alpha, min_difference)
     groups = _cluster(tests, matrix, jaccard)
     groups.sort(key=lambda g: (-g.test.score, g.test.feature))
-    kept: list[Group] = []
-    dropped: list[Dropped] = []
+    chosen: list[Group] = []
     for group in groups:
-        column = matrix[:, group.column]
-        absorbed = False
-        for other in kept:
-            other_column = matrix[:, other.column]
-            if not _related(column, other_column) or _holds(
-                column, other_column, outcome, base, group.test.difference, alpha, min_difference
-            ):
-                continue
-            if _holds(other_column, column, outcome, base, other.test.difference, alpha, min_difference):
-                dropped.append(Dropped(group.test.feature, f"explained by {other.test.feature}"))
-            else:  # neither stands without the other: one signal, shown by the clearer feature
-                _merge(other, group)
-            absorbed = True
+        if judge.holds(group, chosen):
+            chosen.append(group)
+        else:
+            _absorb(group, judge.explainers(group, chosen), judge)
+    while True:  # backward: a chosen group that the others explain, weakest first
+        for group in sorted(chosen, key=lambda g: (g.test.score, g.test.feature)):
+            others = [g for g in chosen if g is not group]
+            if others and not judge.holds(group, others):
+                chosen.remove(group)
+                _absorb(group, judge.explainers(group, others), judge)
+                break
+        else:
             break
-        if absorbed:
-            continue
-        # The group holds given every kept one; does it explain any of them away?
-        survivors = []
-        for other in kept:
-            other_column = matrix[:, other.column]
-            if _related(column, other_column) and not _holds(
-                other_column, column, outcome, base, other.test.difference, alpha, min_difference
-            ):
-                dropped.append(Dropped(other.test.feature, f"explained by {group.test.feature}"))
-            else:
-                survivors.append(other)
-        kept = [*survivors, group]
-    kept.sort(key=lambda g: (-g.test.score, g.test.feature))
-    return kept, dropped
+    chosen.sort(key=lambda g: (-g.test.score, g.test.feature))
+    return chosen, []
+
+
+class _Judge:
+    """Whether a group keeps its effect given others, within the strata of comparable runs."""
+
+    def __init__(self, within: Within, matrix: np.ndarray, alpha: float, minimum: float) -> None:
+        self.within, self.matrix, self.alpha, self.minimum = within, matrix, alpha, minimum
+
+    def effect(self, group: Group, given: Sequence[Group]) -> tuple[float, float]:
+        """The group's adjusted difference and its p-value given ``given``."""
+        columns = [self.within.column(g.column, self.matrix[:, g.column]) for g in (group, *given)]
+        fit = self.within.fit(columns)
+        return fit.difference, fit.p_value
+
+    def holds(self, group: Group, given: Sequence[Group]) -> bool:
+        if not given:
+            return True
+        difference, p_value = self.effect(group, given)
+        return (
+            p_value <= self.alpha
+            and np.sign(difference) == np.sign(group.test.difference)
+            and abs(difference) >= self.minimum / 2
+        )
+
+    def explainers(self, group: Group, chosen: Sequence[Group]) -> list[Group]:
+        """The fewest chosen groups, most explaining first, given which the group's effect
+        vanishes (all of them at most)."""
+        alone = {id(c): self.effect(group, [c]) for c in chosen}
+        ranked = sorted(chosen, key=lambda c: (-alone[id(c)][1], abs(alone[id(c)][0])))
+        for size in range(1, len(ranked) + 1):
+            if not self.holds(group, ranked[:size]):
+                return ranked[:size]
+        return ranked
+
+
+def _absorb(group: Group, explainers: list[Group], judge: _Judge) -> None:
+    """Fold ``group`` into the first of its explainers, saying why; when each explains the
+    other away they are one signal, shown by the clearer feature."""
+    target = explainers[0]
+    if len(explainers) == 1 and not judge.holds(target, [group]):
+        _merge(target, group)
+        return
+    names = [e.test.feature for e in explainers]
+    why = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]} together"
+    target.absorbed.extend(
+        [(group.test.feature, f"explained by {why}"),
+         *((feature, f"explained by {why}") for feature in group.merged)]
+    )  # fmt: skip
+    target.absorbed.extend(group.absorbed)
+    features = [*target.merged, group.test.feature, *group.merged]
+    target.merged = sorted(f for f in dict.fromkeys(features) if f != target.test.feature)
 
 
 def _merge(into: Group, other: Group) -> None:
@@ -99,6 +145,7 @@ def _merge(into: Group, other: Group) -> None:
     if _rank(other.test) < _rank(into.test):
         into.test, into.column = other.test, other.column
     into.merged = sorted(f for f in dict.fromkeys(features) if f != into.test.feature)
+    into.absorbed.extend(other.absorbed)
 
 
 def _rank(test: Any) -> tuple[int, float, str]:
@@ -138,43 +185,3 @@ def _cluster(tests: Sequence[Any], matrix: np.ndarray, jaccard: float) -> list[G
         merged = sorted(tests[i].feature for i in indices if i != best)
         groups.append(Group(tests[best], merged=merged, column=best))
     return groups
-
-
-def _related(
-    first: np.ndarray, second: np.ndarray, min_phi: float = 0.2, min_containment: float = 0.8
-) -> bool:
-    """Whether two features go together (or apart) enough for one to stand in for the other:
-    correlated (|phi|), or one found almost only with the other (a rare bigram of a tool).
-
-    Unrelated features are never judged against each other: holding one fixed cannot explain
-    the other, and a borderline effect would fail the stricter stratified test by chance.
-    """
-    n = len(first)
-    if n == 0:
-        return False
-    p_first, p_second = first.mean(), second.mean()
-    spread = p_first * (1 - p_first) * p_second * (1 - p_second)
-    if spread <= 0:
-        return False
-    both = (first & second).mean()
-    phi = (both - p_first * p_second) / np.sqrt(spread)
-    containment = both / min(p_first, p_second)
-    return bool(abs(phi) >= min_phi or containment >= min_containment)
-
-
-def _holds(
-    feature: np.ndarray,
-    given: np.ndarray,
-    outcome: np.ndarray,
-    strata: np.ndarray,
-    difference: float,
-    alpha: float,
-    min_difference: float,
-) -> bool:
-    """Whether ``feature`` keeps its effect among comparable runs that agree on ``given``."""
-    sums = run_sums(feature, outcome, strata * 2 + given.astype(np.int64))
-    return (
-        sums.p_value <= alpha
-        and np.sign(sums.difference) == np.sign(difference)
-        and abs(sums.difference) >= min_difference / 2
-    )

@@ -315,6 +315,7 @@ class RuleRow(Base):
     # and the agents whose runs informed it.
     stratified: Mapped[dict[str, Any] | None] = mapped_column(JSONType())
     agents: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+    absorbed: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
     __table_args__ = (Index("ix_rules_scope", "scope_kind", "scope_value", "status"),)
 

@@ -45,6 +45,11 @@ def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
         text_by=row["text_by"],
         feedback=Feedback(**{name: row[name] for name in Feedback.__dataclass_fields__}),
         agents=_list(row["agents"]),
+        absorbed=[  # in one key order on every database (JSONB sorts keys its own way)
+            {"feature": str(e.get("feature", "")), "reason": str(e.get("reason", ""))}
+            for e in (_json(row["absorbed"]) or [])
+            if isinstance(e, dict)
+        ],
     )
 
 

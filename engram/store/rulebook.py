@@ -389,4 +389,5 @@ def _rule_values(rule: Rule) -> dict[str, Any]:
         "score": rule.score,
         "stratified": asdict(evidence.stratified) if evidence.stratified is not None else None,
         "agents": list(rule.agents),
+        "absorbed": [dict(entry) for entry in rule.absorbed],
     }

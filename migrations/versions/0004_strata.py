@@ -1,5 +1,5 @@
 """Like with like: task keys, strata of comparable runs and their counts, agents' tools,
-store settings, and rules' stratified evidence.
+store settings, and rules' stratified evidence, agents and absorbed candidates.
 
 The strata of runs already stored are filled in by engram itself the first time it opens the
 store after this migration (the ``rebuild_strata`` setting asks for it), with the code that
@@ -84,12 +84,14 @@ def upgrade() -> None:
     with op.batch_alter_table("rules", schema=None) as batch_op:
         batch_op.add_column(sa.Column("stratified", _JSON, nullable=True))
         batch_op.add_column(sa.Column("agents", _JSON, server_default="[]", nullable=False))
+        batch_op.add_column(sa.Column("absorbed", _JSON, server_default="[]", nullable=False))
     settings = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.Text))
     op.bulk_insert(settings, [{"key": "rebuild_strata", "value": "1"}])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("rules", schema=None) as batch_op:
+        batch_op.drop_column("absorbed")
         batch_op.drop_column("agents")
         batch_op.drop_column("stratified")
     op.drop_index(op.f("ix_traces_stratum_id"), table_name="traces")

@@ -109,22 +109,23 @@ def specific_and_general() -> tuple[dict[str, np.ndarray], np.ndarray]:
     return columns, passed
 
 
-def test_a_general_feature_explained_by_a_specific_one_is_dropped() -> None:
+def test_a_general_feature_explained_by_a_specific_one_is_absorbed() -> None:
     columns, passed = specific_and_general()
     bash = table("tool:Bash", columns["tool:Bash"], passed)
     assert bash.difference > 0.2 and bash.p_value < 1e-3  # a real effect on its own
     groups, dropped = reduce(columns, passed)
     assert kept(groups) == ["cmd:pytest"]
-    assert groups[0].merged == []
-    assert dropped == [Dropped("tool:Bash", "explained by cmd:pytest")]
+    assert groups[0].merged == ["tool:Bash"]
+    assert groups[0].absorbed == [("tool:Bash", "explained by cmd:pytest")]
+    assert dropped == []
 
 
-def test_the_general_feature_is_dropped_whichever_comes_first() -> None:
+def test_the_general_feature_is_absorbed_whichever_comes_first() -> None:
     columns, passed = specific_and_general()
     reordered = {"cmd:pytest": columns["cmd:pytest"], "tool:Bash": columns["tool:Bash"]}
-    groups, dropped = reduce(reordered, passed)
+    groups, _ = reduce(reordered, passed)
     assert kept(groups) == ["cmd:pytest"]
-    assert [d.feature for d in dropped] == ["tool:Bash"]
+    assert [feature for feature, _ in groups[0].absorbed] == ["tool:Bash"]
 
 
 def test_a_general_feature_with_an_effect_of_its_own_stays() -> None:
