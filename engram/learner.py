@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from engram import __version__
 from engram.errors import EngramError, StoreError
 from engram.extract import Extractor, default_extractors
 from engram.loaders import Problem, expand_paths, loader_names
+from engram.loaders.records import Reading
 from engram.mining.miner import MiningSettings, mine
 from engram.parallel import load_parallel, load_serial
 from engram.progress import Progress
@@ -22,6 +24,26 @@ from engram.trace import Trace
 
 BATCH_SIZE = 500
 MINING_ATTEMPTS = 3
+SKIPS_SHOWN_PER_FILE = 5
+
+
+@dataclass(slots=True)
+class FormatTally:
+    """What was read of one format: files (or owned folders), traces, empty files, and files
+    its tool writes beside its runs (ignored)."""
+
+    files: int = 0
+    traces: int = 0
+    empty: int = 0
+    companions: int = 0
+
+    def __str__(self) -> str:
+        parts = [_count(self.files, "file"), _count(self.traces, "trace")]
+        if self.empty:
+            parts.append(f"{self.empty:,} empty")
+        if self.companions:
+            parts.append(f"{self.companions:,} beside them ignored")
+        return ", ".join(parts)
 
 
 @dataclass(slots=True)
@@ -34,6 +56,8 @@ class LearnSummary:
     traces_known: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    empty: list[Problem] = field(default_factory=list)  # files holding no run (unused sessions)
+    formats: dict[str, FormatTally] = field(default_factory=dict)
     archived: list[str] = field(default_factory=list)
     stopped_early: bool = False
     mined: bool = False
@@ -49,6 +73,18 @@ class LearnSummary:
     def ok(self) -> bool:
         return not self.problems
 
+    def formats_text(self) -> str:
+        """``claude_code: 3 files, 2 traces, 1 empty; swe_agent: …`` (most traces first)."""
+        ranked = sorted(self.formats.items(), key=lambda item: (-item[1].traces, item[0]))
+        return "; ".join(f"{name}: {tally}" for name, tally in ranked)
+
+    def skip_lines(self, per_file: int = SKIPS_SHOWN_PER_FILE) -> list[str]:
+        """What was skipped, the first ``per_file`` of each file, then how many more."""
+        return _capped([f"skipped {p}" for p in self.problems], self.problems, per_file)
+
+    def warning_lines(self, per_file: int = SKIPS_SHOWN_PER_FILE) -> list[str]:
+        return _capped([str(w) for w in self.warnings], self.warnings, per_file)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "store": self.store,
@@ -60,6 +96,9 @@ class LearnSummary:
             "skipped": len(self.problems),
             "problems": [str(p) for p in self.problems],
             "warnings": [str(w) for w in self.warnings],
+            "empty": len(self.empty),
+            "empty_files": [p.file for p in self.empty],
+            "formats": {name: asdict(tally) for name, tally in sorted(self.formats.items())},
             "archived": self.archived,
             "stopped_early": self.stopped_early,
             "rules_added": self.rules_added,
@@ -182,6 +221,9 @@ def _ingest(
     summary.files = len(files)
     batch: list[tuple[Trace, frozenset[str]]] = []
     problems: list[tuple[int, Problem]] = []
+    readings: dict[int, Reading] = {}
+    traces_by_file: Counter[int] = Counter()
+    empty_files: Counter[int] = Counter()
 
     def flush() -> None:
         new, known = store.add_traces(batch, learn_id)
@@ -196,8 +238,15 @@ def _ingest(
         else:
             loaded = load_serial(files, format, extractors, progress)
         for file_index, item, features in loaded:
+            if isinstance(item, Reading):
+                readings[file_index] = item
+                continue
             if isinstance(item, Problem) and item.warning:
                 summary.warnings.append(item)
+                continue
+            if isinstance(item, Problem) and item.empty:
+                summary.empty.append(item)
+                empty_files[file_index] += 1
                 continue
             if isinstance(item, Problem):
                 problems.append((file_index, item))
@@ -206,6 +255,7 @@ def _ingest(
                     break
                 continue
             summary.traces_read += 1
+            traces_by_file[file_index] += 1
             if tags:
                 item.tags = tuple(dict.fromkeys((*item.tags, *tags)))
             batch.append((item, features))
@@ -217,6 +267,41 @@ def _ingest(
             flush()
     problems.sort(key=lambda entry: (entry[0], _record_order(entry[1].label)))
     summary.problems.extend(problem for _, problem in problems)
+    summary.formats = _tally(readings, traces_by_file, empty_files)
+
+
+def _tally(
+    readings: dict[int, Reading], traces: Counter[int], empty: Counter[int]
+) -> dict[str, FormatTally]:
+    """Per format, what its files gave (a file's traces may arrive before its Reading)."""
+    tallies: dict[str, FormatTally] = {}
+    for index, reading in sorted(readings.items()):
+        tally = tallies.setdefault(reading.format, FormatTally())
+        if reading.companion:
+            tally.companions += 1
+            continue
+        tally.files += 1
+        tally.traces += traces[index]
+        tally.empty += min(empty[index], 1)
+    return tallies
+
+
+def _capped(lines: list[str], problems: list[Problem], per_file: int) -> list[str]:
+    total: Counter[str] = Counter(problem.file for problem in problems)
+    seen: Counter[str] = Counter()
+    shown: list[str] = []
+    for line, problem in zip(lines, problems, strict=True):
+        seen[problem.file] += 1
+        count = seen[problem.file]
+        if count <= per_file:
+            shown.append(line)
+        if count == total[problem.file] and count > per_file:
+            shown.append(f"… and {count - per_file:,} more in {problem.file}")
+    return shown
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 def _record_order(label: str | None) -> tuple[int, ...]:

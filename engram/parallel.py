@@ -18,11 +18,12 @@ from typing import Any
 from engram import redact
 from engram.errors import EngramError
 from engram.extract import Extractor, extract_features
-from engram.loaders import Problem, load_path
+from engram.loaders import Problem, Reading, read_path
 from engram.loaders.records import Share
 from engram.trace import Trace
 
-Loaded = tuple[int, Trace | Problem, frozenset[str]]  # file index, trace or problem, features
+#: File index; a trace, a problem, or which format the file is read as; the trace's features.
+Loaded = tuple[int, Trace | Problem | Reading, frozenset[str]]
 BATCH = 100
 BATCHES_IN_FLIGHT = 4  # per worker
 
@@ -39,7 +40,7 @@ def load_serial(
         def report(position: int, offset: int = done_bytes) -> None:
             progress.update(offset + position, traces[0])
 
-        for item in load_path(path, format, report):
+        for item in read_path(path, format, report):
             if isinstance(item, Trace):
                 traces[0] += 1
                 yield index, item, extract_features(item, extractors)
@@ -102,7 +103,7 @@ def _work(
         with redact.redaction(redacting):
             batch: list[Loaded] = []
             for index, path in files:
-                for item in load_path(path, format, None, share):
+                for item in read_path(path, format, None, share):
                     features = (
                         extract_features(item, extractors) if isinstance(item, Trace) else None
                     )

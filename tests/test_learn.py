@@ -157,3 +157,46 @@ def test_runs_left_by_a_broken_learn_are_mined_by_the_next(
         assert store.count_traces() == PLANTED.runs and store.rules() == []
     summary = engram.learn([planted_corpus])
     assert summary.traces_new == 0 and summary.mined and summary.rules_active >= 3
+
+
+FIXTURES = Path(__file__).parent / "loaders" / "fixtures"
+
+
+def test_a_folder_of_every_format_learns_with_nothing_skipped_and_says_what_it_read() -> None:
+    from engram.learner import FormatTally
+    from engram.loaders import loader_names
+
+    summary = engram.learn([FIXTURES])
+    assert summary.ok and summary.problems == []
+    assert set(summary.formats) == set(loader_names())
+    assert summary.formats["claude_code"] == FormatTally(files=3, traces=2, empty=1)
+    assert summary.formats["terminal_bench"] == FormatTally(files=1, traces=8)
+    assert summary.formats["swe_agent"] == FormatTally(files=2, traces=2, companions=1)
+    assert summary.formats["openhands"] == FormatTally(files=3, traces=4, companions=4)
+    assert summary.traces_read == sum(t.traces for t in summary.formats.values())
+    assert [Path(p.file).name for p in summary.empty] == [
+        "0d9c8b7a-6f5e-4d3c-8b2a-19f0e1d2c3b4.jsonl"
+    ]
+    assert "terminal_bench: 1 file, 8 traces" in summary.formats_text()
+    data = summary.as_dict()
+    assert data["formats"]["claude_code"] == {"files": 3, "traces": 2, "empty": 1, "companions": 0}
+    assert data["empty"] == 1 and data["skipped"] == 0
+
+
+def test_reading_in_several_processes_tallies_the_formats_alike() -> None:
+    paths = [FIXTURES / "openhands", FIXTURES / "claude_code", FIXTURES / "harbor"]
+    one = engram.learn(paths).formats
+    assert engram.learn(paths, jobs=2).formats == one  # read again: known, but tallied alike
+    assert engram.learn([FIXTURES / "terminal_bench"], jobs=3).formats["terminal_bench"].traces == 8
+
+
+def test_many_skips_in_one_file_are_shown_a_few_then_counted(tmp_path: Path) -> None:
+    path = tmp_path / "runs.jsonl"
+    good = json.dumps({"task_id": "t-1", "status": "pass"})
+    path.write_text(good + "\n" + "{broken\n" * 12)
+    summary = engram.learn([path])
+    assert len(summary.problems) == 12
+    lines = summary.skip_lines(per_file=5)
+    assert len(lines) == 6 and lines[0].startswith(f"skipped {path}: line 2")
+    assert lines[-1] == f"… and 7 more in {path}"
+    assert len(summary.skip_lines(per_file=12)) == 12

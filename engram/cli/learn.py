@@ -60,7 +60,8 @@ def learn_command(
 ) -> None:
     """Learn from trace files: store the runs, then re-mine the rules.
 
-    Exits 1 if any file or record had to be skipped (the rest is still learned).
+    Exits 1 if any file or record had to be skipped (the rest is still learned); files that
+    hold no run (an unused session) are counted as empty, not skipped.
     """
     from engram.learner import learn
     from engram.mining.miner import MiningSettings
@@ -89,10 +90,10 @@ def learn_command(
     )
     if summary.created_store:
         note(f"created a new store at {summary.store}", quiet)
-    for warning in summary.warnings:
-        note(str(warning), quiet)
-    for problem in summary.problems:
-        note(f"skipped {problem}")
+    for line in summary.warning_lines():
+        note(line, quiet)
+    for line in summary.skip_lines():
+        note(line)
     if json_output:
         print_json(summary.as_dict())
     elif not quiet:
@@ -100,8 +101,11 @@ def learn_command(
             f"read {summary.files} file(s), {summary.traces_read:,} traces: "
             f"{summary.traces_new:,} new, {summary.traces_known:,} already known, "
             f"{len(summary.problems)} skipped"
+            + (f", {len(summary.empty)} empty" if summary.empty else "")
             + (" (stopped at the first, --strict)" if summary.stopped_early else "")
         )
+        if summary.formats:
+            note(f"by format: {summary.formats_text()}")
         note(
             f"rules: {summary.rules_added} added, {summary.rules_updated} updated, "
             f"{summary.rules_retired} retired; {summary.rules_active} active "

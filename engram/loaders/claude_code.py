@@ -9,6 +9,7 @@ verifier (Harbor) completes it with the verdict.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,19 +25,37 @@ from engram.trace import Agent, Changes, Metrics, Task, Trace
 
 NAME = "claude_code"
 AGENT_NAME = "claude-code"
-EVENT_TYPES = frozenset({
-    "system", "assistant", "user", "result", "summary", "queue-operation", "progress",
-    "file-history-snapshot",
+#: Records that carry the conversation: a file with none of them is a session never used.
+CONVERSATION_KINDS = frozenset({"system", "assistant", "user", "result"})
+#: Every record kind Claude Code is known to write (stream-json and session logs), read or not;
+#: another kind is a newer version's: read around, with a warning.
+RECORD_KINDS = CONVERSATION_KINDS | frozenset({
+    "summary", "queue-operation", "progress", "file-history-snapshot", "file-history-delta",
+    "attachment", "permission-mode", "mode", "last-prompt", "custom-title", "ai-title",
+    "agent-name", "tag", "pr-link", "stream_event", "control_request", "control_response",
+    "control_cancel_request", "tool_progress", "auth_status", "keep_alive",
 })  # fmt: skip
-
-
+_SESSION_ID = re.compile(r"[\w.-]{1,200}")  # a session id that can name a folder
 _EVENT_KEYS = frozenset({"session_id", "sessionId", "uuid", "message", "leafUuid", "subtype"})
 
 
-def sniff(first: dict[str, Any], path: Path) -> bool:
-    """A Claude Code event first: in JSON Lines, or the JSON array of events that
-    ``--output-format json --verbose`` prints, or the single result it prints without."""
-    return first.get("type") in EVENT_TYPES and bool(_EVENT_KEYS.intersection(first))
+def sniff(head: dict[str, Any], path: Path) -> bool:
+    """A Claude Code record among the file's first: in JSON Lines, or the JSON array of events
+    that ``--output-format json --verbose`` prints, or the single result it prints without."""
+    records = getattr(head, "records", None) or [head]
+    return any(_is_record(record) for record in records)
+
+
+def _is_record(record: dict[str, Any]) -> bool:
+    kind = record.get("type")
+    if kind == "file-history-snapshot":
+        return "snapshot" in record or "messageId" in record
+    return kind in RECORD_KINDS and bool(_EVENT_KEYS.intersection(record))
+
+
+def companion(head: dict[str, Any], path: Path) -> bool:
+    """A sub-agent's log (``agent-*.jsonl``), read into its session's trace."""
+    return path.name.startswith("agent-") and head.get("isSidechain") is True
 
 
 def load(
@@ -54,20 +73,35 @@ def load(
         return
     name = str(path)
     reader: EventReader | None = None
-    for item in _events(path, on_progress):
+    conversation = False
+    unknown: dict[str, tuple[str, int]] = {}  # kind: (first line, count)
+    for label, item in _events(path, on_progress):
         if isinstance(item, Problem):
             yield item
             continue
+        kind = item.get("type") if isinstance(item, dict) else None
+        kind = kind if isinstance(kind, str) else None
+        if kind is not None and kind not in RECORD_KINDS:
+            first, count = unknown.get(kind, (label, 0))
+            unknown[kind] = (first, count + 1)
+        conversation = conversation or kind in CONVERSATION_KINDS
         if reader is not None and _starts_another_session(reader.summary, item):
             yield to_trace(reader.summary, source=name)
             reader = None
         reader = reader or EventReader()
         reader.feed(item)
+    for kind, (first, count) in unknown.items():
+        yield Problem(name, first, f"{count} record(s) of kind {kind[:60]!r}, unknown to engram "
+                      "(a newer Claude Code?), were ignored", warning=True)  # fmt: skip
     if reader is None or not reader.summary.events:
         yield Problem(name, None, "no Claude Code events in the file")
         return
+    if not conversation:
+        yield Problem(name, None, "an empty session: no conversation, only bookkeeping records",
+                      empty=True)  # fmt: skip
+        return
     for subagent in _subagent_logs(path, reader.summary.session_id):
-        for item in _events(subagent, None):
+        for _label, item in _events(subagent, None):
             if isinstance(item, Problem):
                 yield item
             else:
@@ -75,37 +109,38 @@ def load(
     yield to_trace(reader.summary, source=name)
 
 
-def _events(path: Path, on_progress: Callable[[int], None] | None) -> Iterator[Any]:
-    """Each event of a transcript (JSON Lines, or one JSON array of events), or a Problem
-    naming what is not one."""
+def _events(path: Path, on_progress: Callable[[int], None] | None) -> Iterator[tuple[str, Any]]:
+    """Each event of a transcript (JSON Lines, or one JSON array of events) with where it is,
+    or a Problem naming what is not one."""
     name = str(path)
     if _is_array(path):
         data, problem = read_json(path)
         if problem or not isinstance(data, list):
-            yield Problem(name, None, problem or "not a list of events")
+            yield "", Problem(name, None, problem or "not a list of events")
         else:
-            yield from data
+            yield from ((f"record {number}", event) for number, event in enumerate(data, 1))
         return
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        yield Problem(name, None, f"cannot read the file: {exc.strerror or exc}")
+        yield "", Problem(name, None, f"cannot read the file: {exc.strerror or exc}")
         return
     with handle:
         for number, line in enumerate(iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b""), 1):
+            label = f"line {number}"
             if len(line) > MAX_RECORD_BYTES:
-                yield Problem(name, f"line {number}", "event larger than 64 MB, skipped")
+                yield label, Problem(name, label, "event larger than 64 MB, skipped")
                 while line and not line.endswith(b"\n"):
                     line = handle.readline(MAX_RECORD_BYTES)
                 continue
             if not line.strip():
                 continue
             try:
-                yield orjson.loads(line)
+                yield label, orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 truncated = not line.endswith(b"\n")
                 what = "truncated event" if truncated else "invalid JSON"
-                yield Problem(name, f"line {number}", f"{what}: {exc}")
+                yield label, Problem(name, label, f"{what}: {exc}")
                 continue
             if on_progress is not None and number % 256 == 0:
                 on_progress(handle.tell())
@@ -131,14 +166,17 @@ def _first_event(path: Path) -> dict[str, Any]:
 def _subagent_logs(path: Path, session_id: str | None) -> list[Path]:
     """Sub-agent logs of a session: ``<session>/subagents/agent-*.jsonl`` (Claude Code 2.1.2
     and later) and ``agent-*.jsonl`` beside the session log whose entries name the session."""
-    if not session_id or path.name.startswith("agent-"):
+    if not session_id or path.name.startswith("agent-") or not _SESSION_ID.fullmatch(session_id):
         return []
-    nested = sorted((path.parent / session_id / "subagents").glob("agent-*.jsonl"))
-    beside = [
-        candidate
-        for candidate in sorted(path.parent.glob("agent-*.jsonl"))
-        if _first_event(candidate).get("sessionId") == session_id
-    ]
+    try:
+        nested = sorted((path.parent / session_id / "subagents").glob("agent-*.jsonl"))
+        beside = [
+            candidate
+            for candidate in sorted(path.parent.glob("agent-*.jsonl"))
+            if _first_event(candidate).get("sessionId") == session_id
+        ]
+    except OSError:
+        return []
     return nested + beside
 
 
@@ -234,5 +272,5 @@ def changes_of(summary: StreamSummary) -> Changes:
 
 def denied_tools(result: dict[str, Any]) -> tuple[str, ...]:
     denials = result.get("permission_denials")
-    names = (fields.text(mapping(d).get("tool_name"), 200) for d in denials or [])
+    names = (fields.text(mapping(d).get("tool_name"), 200) for d in fields.items(denials))
     return tuple(name for name in names if name) if isinstance(denials, list) else ()

@@ -273,7 +273,11 @@ def _server_names(servers: Any) -> list[str]:
     for server in _list(servers):
         name = server.get("name") if isinstance(server, dict) else server
         status = server.get("status") if isinstance(server, dict) else None
-        if isinstance(name, str) and name and status not in _UNAVAILABLE:
+        if (
+            isinstance(name, str)
+            and name
+            and not (isinstance(status, str) and status in _UNAVAILABLE)
+        ):
             names.append(name)
     return names
 

@@ -1,5 +1,6 @@
 """Find what to read under the paths given, and pick the loader for each: ``--format NAME``
-forces one, otherwise a file's start decides; a Harbor trial folder is read as one trial."""
+forces one, otherwise a file's first records decide; a folder a format owns (a Harbor trial,
+a Terminal-Bench run) is read as one."""
 
 from __future__ import annotations
 
@@ -18,19 +19,31 @@ from engram.loaders import (
     openhands,
     otel,
     swe_agent,
+    terminal_bench,
 )
-from engram.loaders.records import Problem, Share
-from engram.loaders.sniffing import first_object
+from engram.loaders.records import Problem, Reading, Share
+from engram.loaders.sniffing import Head, head_of
 from engram.trace import Trace
 
-# Tried in this order; the first whose ``sniff`` recognises a file's start reads it.
+#: Every loader, by name. Files are tried in this order: the first whose ``sniff`` recognises a
+#: file's start reads it. A loader with ``claims(folder)`` owns the folders it names; one with
+#: ``companion(head, path)`` knows the files its tool writes beside its runs, holding none.
 LOADERS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (claude_code, codex, atif, otel, swe_agent, openhands, execution, aggregated)
-}
+    for module in (
+        claude_code, codex, atif, otel, swe_agent, openhands, terminal_bench, execution,
+        harbor, aggregated,
+    )
+}  # fmt: skip
 _SNIFF_BYTES = 64 * 1024
-TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson")
+#: When nothing is recognised in the first 64 KB, a first record may be longer (a long
+#: instruction inline): this much more is read once before giving up.
+_LONG_SNIFF_BYTES = 16 * 1024 * 1024
+#: Files a folder is searched for (their content then decides the format).
+TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".traj")
 JOB_FILES = frozenset({"config.json", "result.json"})  # a Harbor job's own, beside its trials
+
+Item = Trace | Problem | Reading
 
 
 def loader_names() -> list[str]:
@@ -45,33 +58,9 @@ def load_file(
 ) -> Iterator[Trace | Problem]:
     """Traces (and Problems) from one file, read with the forced or the detected loader;
     with ``share``, only that worker's part of it."""
-    if format is not None:
-        if format not in LOADERS:
-            raise EngramError(
-                f"unknown format {format!r}", hint=f"known formats: {', '.join(LOADERS)}"
-            )
-        yield from LOADERS[format].load(path, on_progress, share)
-        return
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError as exc:
-        if share is None or share.reports_files:
-            yield Problem(str(path), None, f"cannot read the file: {exc.strerror or exc}")
-        return
-    first = first_object(head)
-    for loader in LOADERS.values():
-        if loader.sniff(first, path):
-            yield from loader.load(path, on_progress, share)
-            return
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
-        # JSON of a shape we cannot name from its start: let the aggregated loader judge
-        # each record, so a bad record is reported as such.
-        yield from aggregated.load(path, on_progress, share)
-        return
-    if share is None or share.reports_files:
-        tried = ", ".join(LOADERS)
-        yield Problem(str(path), None, f"not a trace file of a known format (tried: {tried})")
+    for item in _read_file(path, format, on_progress, share):
+        if not isinstance(item, Reading):
+            yield item
 
 
 def load_path(
@@ -80,47 +69,174 @@ def load_path(
     on_progress: Callable[[int], None] | None = None,
     share: Share | None = None,
 ) -> Iterator[Trace | Problem]:
-    """Traces (and Problems) from a trace file or a Harbor trial folder."""
-    if path.is_dir():
-        yield from harbor.load_trial(path, share)
-    else:
-        yield from load_file(path, format, on_progress, share)
+    """Traces (and Problems) from a trace file or a folder a format owns (a Harbor trial)."""
+    for item in read_path(path, format, on_progress, share):
+        if not isinstance(item, Reading):
+            yield item
+
+
+def read_path(
+    path: Path,
+    format: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    share: Share | None = None,
+) -> Iterator[Item]:
+    """``load_path``'s items, after a Reading that names the format the path is read as
+    (given by the worker that reports whole files)."""
+    if not path.is_dir():
+        yield from _read_file(path, format, on_progress, share)
+        return
+    owner = _owner(path)
+    if owner is not None and owner[1] != path:  # the folder is read through one file
+        yield from _read_file(owner[1], format, on_progress, share)
+        return
+    if owner is not None:
+        if share is None or share.reports_files:
+            yield Reading(str(path), owner[0].NAME)
+        yield from owner[0].load(path, on_progress, share)
+        return
+    if share is None or share.reports_files:
+        yield Reading(str(path), harbor.NAME)
+    yield from harbor.load_trial(path, share)  # says what the folder lacks to be a trial
+
+
+def _read_file(
+    path: Path,
+    format: str | None,
+    on_progress: Callable[[int], None] | None,
+    share: Share | None,
+) -> Iterator[Item]:
+    reports = share is None or share.reports_files
+    if format is not None:
+        if format not in LOADERS:
+            raise EngramError(
+                f"unknown format {format!r}", hint=f"known formats: {', '.join(LOADERS)}"
+            )
+        if reports:
+            yield Reading(str(path), format)
+        yield from LOADERS[format].load(path, on_progress, share)
+        return
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(_SNIFF_BYTES)
+            found = _recognise(start, path)
+            if found is None and len(start) == _SNIFF_BYTES and _json_start(start):
+                start += handle.read(_LONG_SNIFF_BYTES - _SNIFF_BYTES)
+                found = _recognise(start, path)
+    except OSError as exc:
+        if reports:
+            yield Problem(str(path), None, f"cannot read the file: {exc.strerror or exc}")
+        return
+    if found is not None:
+        loader, companion = found
+        if reports:
+            yield Reading(str(path), loader.NAME, companion=companion)
+        if not companion:
+            yield from loader.load(path, on_progress, share)
+        return
+    if _json_start(start):
+        # JSON of a shape we cannot name from its start: let the aggregated loader judge
+        # each record, so a bad record is reported as such.
+        if reports:
+            yield Reading(str(path), aggregated.NAME)
+        yield from aggregated.load(path, on_progress, share)
+        return
+    if reports:
+        tried = ", ".join(LOADERS)
+        yield Problem(str(path), None, f"not a trace file of a known format (tried: {tried})")
+
+
+def _json_start(start: bytes) -> bool:
+    return start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+
+
+def _recognise(start: bytes, path: Path) -> tuple[ModuleType, bool] | None:
+    """The loader of a file from its start, and whether the file is one of its companions
+    (checked first: a graded copy beside a file, say, is read instead of it)."""
+    head = head_of(start)
+    companion_of = next((c for c in _companion_loaders() if c.companion(head, path)), None)
+    if companion_of is not None:
+        return companion_of, True
+    loader = detect(head, path)
+    return (loader, False) if loader is not None else None
+
+
+def detect(head: Head, path: Path) -> ModuleType | None:
+    """The loader whose ``sniff`` recognises the file's first records, if any."""
+    return next((loader for loader in LOADERS.values() if loader.sniff(head, path)), None)
+
+
+def _folder_loaders() -> list[ModuleType]:
+    return [loader for loader in LOADERS.values() if hasattr(loader, "claims")]
+
+
+def _companion_loaders() -> list[ModuleType]:
+    return [loader for loader in LOADERS.values() if hasattr(loader, "companion")]
 
 
 def expand_paths(paths: list[Path]) -> Iterator[Path | Problem]:
-    """The trace files and Harbor trial folders named, or found inside the folders named (a
-    job folder, a folder of jobs, any tree of trace files), in a stable order."""
+    """The trace files and owned folders named, or found inside the folders named (a job
+    folder, a folder of jobs or runs, any tree of trace files of any formats), in a stable
+    order."""
     for path in paths:
         if path.is_dir():
             found = list(_walk(path, set()))
             if not found:
-                yield Problem(str(path), None, "the folder holds no trace files or Harbor trials")
+                yield Problem(str(path), None, "the folder holds no trace files, Harbor trials or "
+                              "Terminal-Bench runs")  # fmt: skip
             yield from found
-        elif path.is_file() and path.name == "result.json" and harbor.is_trial(path.parent):
-            yield path.parent
+        elif path.is_file() and (owned := _owner_of_file(path)) is not None:
+            yield owned
         elif path.exists():
             yield path
         else:
             yield Problem(str(path), None, "no such file or folder")
 
 
-def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
+def _owner_of_file(path: Path) -> Path | None:
+    """A file named on its own that stands for the folder holding it (a trial's result.json)."""
+    if path.name == "result.json" and _claim(path.parent) == path.parent:
+        return path.parent
+    return None
+
+
+def _owner(folder: Path) -> tuple[ModuleType, Path] | None:
+    """The format that owns ``folder`` and what it reads of it (the folder, or one file)."""
+    for loader in _folder_loaders():
+        claimed = loader.claims(folder)
+        if claimed is not None:
+            return loader, claimed
+    return None
+
+
+def _claim(folder: Path) -> Path | None:
+    owner = _owner(folder)
+    return owner[1] if owner else None
+
+
+def _walk(
+    folder: Path, seen: set[Path], known: bool = False, claimed: Path | None = None
+) -> Iterator[Path]:
+    """Paths to read under ``folder``; ``known``: its owner (``claimed``) was already asked."""
     real = folder.resolve()
     if real in seen:  # a link back up the tree
         return
     seen.add(real)
-    if harbor.is_trial(folder):
-        yield folder
+    claimed = claimed if known else _claim(folder)
+    if claimed is not None:
+        yield claimed
         return
     try:
         children = sorted(folder.iterdir())
     except OSError:
         return
-    trials = [child for child in children if child.is_dir() and harbor.is_trial(child)]
-    for child in children:
-        if child.name.startswith(".") or child.name == "__pycache__":
-            continue
-        if child.is_dir():
-            yield from _walk(child, seen)
-        elif child.suffix.lower() in TRACE_SUFFIXES and not (trials and child.name in JOB_FILES):
+    visible = [c for c in children if not (c.name.startswith(".") or c.name == "__pycache__")]
+    owned = {child: _claim(child) for child in visible if child.is_dir()}
+    trials = any(claim == child for child, claim in owned.items())  # a Harbor job's trials
+    for child in visible:
+        if child in owned:
+            yield from _walk(child, seen, True, owned[child])
+        elif child.name.lower().endswith(TRACE_SUFFIXES) and not (
+            trials and child.name in JOB_FILES
+        ):
             yield child

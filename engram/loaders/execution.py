@@ -64,7 +64,7 @@ def to_trace(record: Record, source: str) -> Trace:
             execution.get("runner"), 200
         )
         status = str(execution.get("status", "")).lower()
-        errors = [mapping(e) for e in execution.get("errors") or [] if isinstance(e, dict)]
+        errors = [mapping(e) for e in fields.items(execution.get("errors")) if isinstance(e, dict)]
         output = "\n".join(_error_line(e) for e in errors[:50])
         if status in _FAILED:
             runner = fields.text(execution.get("runner"), 100)

@@ -79,6 +79,16 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def items(value: Any) -> list[Any]:
+    """The list, or [] for anything else (a source's list may be null, or any other type)."""
+    return value if isinstance(value, list) else []
+
+
+def key(value: Any) -> str | int | float | None:
+    """An id fit to look things up by (a list or object given as an id is none)."""
+    return value if isinstance(value, str | int | float) else None
+
+
 def split_error(message: str | None) -> tuple[str | None, str | None]:
     """``RuntimeError: Docker compose failed`` → (``RuntimeError``, ``Docker compose failed``)."""
     if not message:

@@ -1,16 +1,19 @@
 """Harbor trial folders (and the job folders that hold them), one trace per trial.
 
 A trial folder has ``result.json`` (task and trial names, agent and model, tokens and cost,
-the verifier's rewards, exception info, timings), ``config.json``, ``agent/`` with the agent's
-logs (Claude Code's stream-json in ``claude-code.txt``, session logs under ``sessions/``, or a
-custom agent's ``claude.txt`` result and ``patch.diff``), ``verifier/`` (``reward.txt`` or
-``reward.json``) and ``exception.txt`` when the trial broke; a multi-step trial keeps the
-same under ``steps/<name>/``. Its name is ``<task name cut at 32 characters>__<7 characters>``.
+the verifier's rewards, exception info, timings), ``config.json``, ``trial.log``, ``agent/``
+with the agent's logs (Claude Code's stream-json in ``claude-code.txt``, session logs under
+``sessions/``, an ATIF ``trajectory.json``, or a custom agent's ``claude.txt`` result and
+``patch.diff``), ``verifier/`` (``reward.txt`` or ``reward.json``, the tests' output, and a
+CTRF report ``ctrf.json`` naming the failing tests) and ``exception.txt`` when the trial broke;
+a multi-step trial keeps the same under ``steps/<name>/``. Its name is ``<task name cut at 32
+characters>__<7 characters>``. The job folder holding trials has its own ``config.json`` and
+``result.json`` (``n_total_trials``, ``stats``), which hold no run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,8 @@ from engram.loaders import atif, claude_code, fields
 from engram.loaders.claude_stream import EventReader, mapping
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
-from engram.trace import Trace
+from engram.testoutput import read_ctrf
+from engram.trace import Failure, Trace
 
 NAME = "harbor"
 _TEXT_LIMIT = 4 * 1024 * 1024  # of the agent's logs and diff read into memory at once
@@ -63,8 +67,34 @@ AGENT_EXCEPTIONS = frozenset({"NonZeroAgentExitCodeError", "AgentSafetyRefusalEr
                               "ContentPolicyViolationError"})  # fmt: skip
 
 
+def sniff(head: dict[str, Any], path: Path) -> bool:
+    """A trial is a folder, never a file of its own (its ``result.json`` stands for it)."""
+    return False
+
+
+def claims(folder: Path) -> Path | None:
+    """A trial folder is read as one run."""
+    return folder if is_trial(folder) else None
+
+
+def companion(head: dict[str, Any], path: Path) -> bool:
+    """A job's own ``config.json`` and ``result.json``, beside its trials."""
+    if path.name == "result.json":
+        return "n_total_trials" in head or {"stats", "started_at"} <= head.keys()
+    if path.name == "config.json":
+        return "job_name" in head or {"jobs_dir", "orchestrator"} & head.keys() != set()
+    return False
+
+
+def load(
+    path: Path, on_progress: Callable[[int], None] | None = None, share: Share | None = None
+) -> Iterator[Trace | Problem]:
+    """A trial folder (or the ``result.json`` that stands for it) as one Trace."""
+    yield from load_trial(path if path.is_dir() else path.parent, share)
+
+
 def is_trial(folder: Path) -> bool:
-    """A folder Harbor wrote for one trial."""
+    """A folder Harbor wrote for one trial (not the job holding trials)."""
     result = folder / "result.json"
     if result.is_file():
         try:
@@ -72,6 +102,8 @@ def is_trial(folder: Path) -> bool:
                 head = handle.read(8192)
         except OSError:
             return False
+        if b'"n_total_trials"' in head:
+            return False  # a job's result, whose trial results may name trials
         return b'"trial_name"' in head or b'"task_name"' in head
     return (folder / "agent").is_dir() and (
         (folder / "verifier").is_dir() or (folder / "config.json").is_file()
@@ -94,8 +126,8 @@ def load_trial(folder: Path, share: Share | None = None) -> Iterator[Trace | Pro
     trajectory = agent / "trajectory.json"
     if not logs and trajectory.is_file():  # an ATIF trajectory, when there is no stream
         data, problem = read_json(trajectory)
-        if problem or not isinstance(data, dict):
-            yield Problem(str(trajectory), None, problem or "not an ATIF trajectory")
+        if problem or not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+            yield Problem(str(trajectory), None, problem or "not an ATIF trajectory (no steps)")
             data = {"steps": []}
         elif warning := atif.version_warning(data):
             yield Problem(str(trajectory), None, warning, warning=True)
@@ -115,7 +147,10 @@ def load_trial(folder: Path, share: Share | None = None) -> Iterator[Trace | Pro
     reward, reward_problem = _reward(result, parts[-1] / "verifier")
     if reward_problem:
         yield Problem(name, "verifier", reward_problem)
-    yield _trial_trace(base, agent_outcome, result, config, folder, reward)
+    tests, ctrf_problem = _ctrf(parts[-1] / "verifier")
+    if ctrf_problem:
+        yield Problem(name, "verifier/ctrf.json", ctrf_problem, warning=True)
+    yield _trial_trace(base, agent_outcome, result, config, folder, reward, tests)
 
 
 def _trial_trace(
@@ -125,8 +160,10 @@ def _trial_trace(
     config: dict[str, Any],
     folder: Path,
     reward: float | None,
+    tests: list[Failure] | None = None,
 ) -> Trace:
-    """The trial's trace: the agent's logs, completed with what the harness recorded."""
+    """The trial's trace: the agent's logs, completed with what the harness recorded; the
+    failing tests from the CTRF report when there is one, else from the tests' output."""
     status, error, details, cause = agent_outcome
     exception, exception_cause = _exception(result, folder)
     if reward is not None:
@@ -157,8 +194,22 @@ def _trial_trace(
         error=error,
         details=details,
         cause=cause,
-        test_output=_test_output(_parts(folder)[-1] / "verifier"),
+        test_output=None if tests is not None else _test_output(_parts(folder)[-1] / "verifier"),
+        reported=tests or (),
     )
+
+
+def _ctrf(verifier: Path) -> tuple[list[Failure] | None, str | None]:
+    """The failing tests of the verifier's CTRF report (None without a readable one)."""
+    path = verifier / "ctrf.json"
+    if not path.is_file():
+        return None, None
+    failures, problem = read_ctrf(path)
+    if failures is None:
+        return None, f"{problem}; the tests' output is read instead"
+    return [
+        Failure("test", f.kind, f.message or f"{f.test} failed", f.test) for f in failures
+    ], None
 
 
 def _test_output(verifier: Path) -> str | None:

@@ -1,11 +1,16 @@
-"""OpenHands: event streams (a JSON list, or JSON Lines, of actions and observations) and
+"""OpenHands: event streams (a JSON list, or JSON Lines, of actions and observations),
 evaluation ``output.jsonl`` rows (``instance_id``, ``instruction``, ``history``, ``metrics``,
-``test_result``, ``error``), one trace per stream or row.
+``test_result``, ``error``) and resolver ``output.jsonl`` rows (``issue``, ``issue_type``,
+``instruction``, ``base_commit``, ``git_patch``, ``history``, ``metrics``, ``success``,
+``result_explanation``, ``error``), one trace per stream or row.
 
 An action (``run``, ``edit``, ``read``, ``browse``…) is a step; its observation (matched by
 ``cause`` or ``tool_call_id``) says whether it failed: an ``error`` observation, or a command's
-non-zero exit code. A row's verdict is ``test_result.report.resolved`` (or ``resolved``); its
-``error`` is classified like any run-level error.
+non-zero exit code. An evaluation row's verdict is ``test_result.report.resolved`` (or
+``resolved``); a resolver row's is ``success``, as the resolver judged it. A row's ``error`` is
+classified like any run-level error. Beside the rows an evaluation keeps ``metadata.json``,
+``llm_completions/`` and per-instance ``eval_outputs/``, which hold no run; when the graded
+``output.swebench_eval.jsonl`` is there, it is read instead of ``output.jsonl``.
 """
 
 from __future__ import annotations
@@ -25,12 +30,27 @@ NAME = "openhands"
 _SKIPPED_ACTIONS = frozenset({"message", "system", "change_agent_state", "recall", "null"})
 
 
+_ROW_KEYS = frozenset({"instance_id", "issue", "success", "comment_success", "base_commit"})
+
+
 def sniff(first: dict[str, Any], path: Path) -> bool:
-    return {"instance_id", "history"} <= first.keys() or (
+    return ("history" in first and bool(_ROW_KEYS & first.keys())) or (
         "source" in first
         and ("action" in first or "observation" in first)
         and bool({"args", "extras", "content", "message"} & first.keys())
     )
+
+
+def companion(head: dict[str, Any], path: Path) -> bool:
+    """An evaluation's metadata, raw LLM completions and per-instance reports, and its
+    ungraded ``output.jsonl`` when the graded copy is beside it."""
+    if path.name == "output.jsonl" and (path.parent / "output.swebench_eval.jsonl").is_file():
+        return True
+    if "agent_class" in head and bool({"llm_config", "max_iterations"} & head.keys()):
+        return True
+    if "llm_completions" in path.parts and bool({"messages", "fncall_messages"} & head.keys()):
+        return True
+    return path.name == "report.json" and "eval_outputs" in path.parts
 
 
 def load(
@@ -58,6 +78,16 @@ def _row_trace(record: Record, source: str) -> Trace:
     return _trace(events, source, row)
 
 
+def _issue(row: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """A resolver row's issue as (``owner/repo#number``, ``owner/repo``, title)."""
+    issue = mapping(row.get("issue"))
+    owner, repo = fields.text(issue.get("owner"), 100), fields.text(issue.get("repo"), 100)
+    number = fields.integer(issue.get("number"))
+    repository = f"{owner}/{repo}" if owner and repo else None
+    key = f"{repository}#{number}" if repository and number is not None else None
+    return key, repository, fields.text(issue.get("title"), 300)
+
+
 def _flatten(history: list[Any]) -> list[dict[str, Any]]:
     """Old rows keep ``[action, observation]`` pairs; newer ones a flat list of events."""
     events: list[dict[str, Any]] = []
@@ -80,10 +110,14 @@ def _trace(events: list[dict[str, Any]], source: str, row: dict[str, Any]) -> Tr
          if e.get("source") == "user" and e.get("action") == "message"), "")  # fmt: skip
     test_result = mapping(row.get("test_result"))
     patch = test_result.get("git_patch", row.get("git_patch"))
+    issue, repository, title = _issue(row)
+    model = fields.text(row.get("model"), 200) or model
     trace = Trace(
         task=Task(
-            id=fields.text(row.get("instance_id"), 200),
+            id=fields.text(row.get("instance_id"), 200) or issue,
+            title=title,
             instruction=fields.clean_text(instruction, fields.INSTRUCTION_LIMIT),
+            repository=repository,
         ),
         agent=Agent(
             name=fields.text(metadata.get("agent_class"), 200) or "openhands",
@@ -98,7 +132,7 @@ def _trace(events: list[dict[str, Any]], source: str, row: dict[str, Any]) -> Tr
             cost_usd=fields.number(metrics.get("accumulated_cost")),
             turns=actions or None,
         ),
-        run_id=fields.text(row.get("instance_id"), 200),
+        run_id=fields.text(row.get("instance_id"), 200) or issue,
         source=source,
     )
     verdict = _verdict(row, test_result)
@@ -118,7 +152,7 @@ def _steps(events: list[dict[str, Any]]) -> tuple[list[Step], int]:
     for event in events:
         if "observation" in event:
             key = event.get("cause", mapping(event.get("tool_call_metadata")).get("tool_call_id"))
-            observations.setdefault(key, event)
+            observations.setdefault(fields.key(key), event)
     steps, actions = [], 0
     for event in events:
         action = event.get("action")
@@ -129,8 +163,8 @@ def _steps(events: list[dict[str, Any]]) -> tuple[list[Step], int]:
             continue
         metadata = mapping(event.get("tool_call_metadata"))
         tool = fields.text(metadata.get("function_name"), 200) or action
-        observation = observations.get(event.get("id")) or observations.get(
-            metadata.get("tool_call_id"), {}
+        observation = observations.get(fields.key(event.get("id"))) or observations.get(
+            fields.key(metadata.get("tool_call_id")), {}
         )
         output = fields.text(observation.get("content"), 4000) or ""
         exit_code = mapping(mapping(observation.get("extras")).get("metadata")).get("exit_code")
@@ -146,6 +180,8 @@ def _verdict(row: dict[str, Any], test_result: dict[str, Any]) -> float | None:
     for holder in (report, test_result, row):
         if isinstance(holder.get("resolved"), bool):
             return 1.0 if holder["resolved"] else 0.0
+    if isinstance(row.get("success"), bool):  # the resolver's own judgement of its fix
+        return 1.0 if row["success"] else 0.0
     return None
 
 

@@ -41,10 +41,10 @@ def load(
             yield item
             continue
         for resource in _resource_spans(item.data):
-            for scope in (
-                resource.get("scopeSpans") or resource.get("instrumentationLibrarySpans") or []
+            for scope in fields.items(
+                resource.get("scopeSpans") or resource.get("instrumentationLibrarySpans")
             ):
-                for span in mapping(scope).get("spans") or []:
+                for span in fields.items(mapping(scope).get("spans")):
                     if isinstance(span, dict):
                         spans[str(span.get("traceId", ""))].append(span)
     if not spans:
@@ -65,7 +65,7 @@ def _resource_spans(data: Any) -> list[dict[str, Any]]:
 def attributes(span: dict[str, Any]) -> dict[str, Any]:
     """A span's attributes as a plain dict (OTLP's ``{key, value: {stringValue: …}}``)."""
     result = {}
-    for entry in span.get("attributes") or []:
+    for entry in fields.items(span.get("attributes")):
         entry = mapping(entry)
         key = entry.get("key")
         if isinstance(key, str):
@@ -84,7 +84,9 @@ def _value(value: dict[str, Any]) -> Any:
                     return None
             return raw
     if "arrayValue" in value:
-        return [_value(mapping(v)) for v in mapping(value["arrayValue"]).get("values") or []]
+        return [
+            _value(mapping(v)) for v in fields.items(mapping(value["arrayValue"]).get("values"))
+        ]
     return None
 
 
@@ -95,8 +97,9 @@ def _failed(span: dict[str, Any], attrs: dict[str, Any]) -> bool:
 
 def _trace(trace_id: str, spans: list[dict[str, Any]], source: str) -> Trace:
     spans.sort(key=lambda s: (_nanos(s.get("startTimeUnixNano")), str(s.get("spanId"))))
-    ids = {s.get("spanId") for s in spans}
-    roots = [s for s in spans if not s.get("parentSpanId") or s.get("parentSpanId") not in ids]
+    ids = {fields.key(s.get("spanId")) for s in spans}
+    roots = [s for s in spans
+             if not s.get("parentSpanId") or fields.key(s.get("parentSpanId")) not in ids]  # fmt: skip
     root = roots[0] if roots else spans[0]
     steps, model = [], None
     input_tokens = output_tokens = cache_tokens = 0

@@ -54,13 +54,29 @@ class Problem:
     label: str | None
     message: str
     warning: bool = False  # read anyway (a newer version, say): reported, not skipped
+    empty: bool = False  # the file holds no run at all (a session never used): counted, not skipped
 
     def __post_init__(self) -> None:
         self.message = redact(self.message)  # messages quote what they could not read
 
+    @property
+    def skipped(self) -> bool:
+        """Whether something was left unread (not a warning, not an empty file)."""
+        return not (self.warning or self.empty)
+
     def __str__(self) -> str:
         where = f"{self.file}: {self.label}" if self.label else self.file
         return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Which format a path is read as, said before its traces; ``companion``: a file its tool
+    writes beside its runs that holds none (a predictions list, a run's metadata)."""
+
+    source: str
+    format: str
+    companion: bool = False
 
 
 def read_records(

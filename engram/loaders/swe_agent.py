@@ -3,7 +3,8 @@
 SWE-agent: ``trajectory`` steps (``action`` run, ``observation`` seen), chat ``history``, and
 ``info`` (``exit_status``, ``submission`` patch, ``model_stats``). mini-swe-agent: ``messages``
 (bash blocks or tool calls, then ``<returncode>`` observations), ``info`` and
-``trajectory_format``. Neither holds a test verdict: ``exit_cost`` / ``LimitsExceeded`` are the
+``trajectory_format``. Beside them a batch writes ``preds.json`` (the patches again), logs and
+YAML, which hold no run. Neither holds a test verdict: ``exit_cost`` / ``LimitsExceeded`` are the
 agent's own limit (a valid fail), API and environment exits are not the agent's doing, and a
 submitted run is a measurement only when a verdict (``resolved``, ``reward``) was added.
 """
@@ -46,6 +47,17 @@ def sniff(first: dict[str, Any], path: Path) -> bool:
     return "trajectory_format" in first or (
         "trajectory" in first and bool({"history", "info", "environment"} & first.keys())
     )
+
+
+def companion(head: dict[str, Any], path: Path) -> bool:
+    """Predictions (``preds.json``: instance → patch) and a batch's SWE-bench report, which a
+    run writes beside its trajectories."""
+    records = getattr(head, "records", None) or [head]
+    if path.name in ("preds.json", "all_preds.jsonl"):
+        return True
+    if any({"model_patch", "instance_id"} <= record.keys() for record in records):
+        return True
+    return {"resolved_ids", "submitted_instances"} <= head.keys()
 
 
 def load(
@@ -116,7 +128,7 @@ def _action_step(action: str, observation: str | None) -> Step:
 
 def _mini_trace(data: dict[str, Any], source: str) -> Trace:
     info = mapping(data.get("info"))
-    messages = [mapping(m) for m in data.get("messages") or [] if isinstance(m, dict)]
+    messages = [mapping(m) for m in fields.items(data.get("messages")) if isinstance(m, dict)]
     steps: list[Step] = []
     pending: dict[str, tuple[str, Any]] = {}  # tool call id: (tool, arguments)
     commands: list[str] = []
@@ -128,7 +140,7 @@ def _mini_trace(data: dict[str, Any], source: str) -> Trace:
         input_tokens += fields.integer(usage.get("prompt_tokens")) or 0
         output_tokens += fields.integer(usage.get("completion_tokens")) or 0
         if role == "assistant":
-            for call in message.get("tool_calls") or []:
+            for call in fields.items(message.get("tool_calls")):
                 function = mapping(mapping(call).get("function"))
                 name = fields.text(function.get("name"), 200) or "bash"
                 pending[str(mapping(call).get("id"))] = (
@@ -216,7 +228,7 @@ def _replay_config(raw: Any) -> dict[str, Any]:
 
 
 def _first_user_text(history: Any) -> str | None:
-    for message in history or []:
+    for message in fields.items(history):
         message = mapping(message)
         if message.get("role") == "user" and not message.get("is_demo"):
             text = _content(message)
@@ -232,7 +244,7 @@ def _content(message: dict[str, Any]) -> str:
         return content[: fields.INSTRUCTION_LIMIT]
     parts = [
         block.get("text", "") if isinstance(block, dict) else str(block)
-        for block in content or []
+        for block in fields.items(content)
         if isinstance(block, dict | str)
     ]
     return "\n".join(p for p in parts if isinstance(p, str))[: fields.INSTRUCTION_LIMIT]

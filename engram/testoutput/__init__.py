@@ -1,7 +1,7 @@
 """Failing tests and errors parsed from test-runner output (a verifier's stdout and stderr).
 
-Recognizes pytest, unittest, Jest and Vitest, ``go test``, ``cargo test`` and JUnit (Maven
-Surefire and Gradle text, JUnit XML). Output that matches none of them but has a clear error line
+Recognizes pytest, unittest, Jest and Vitest, ``go test``, ``cargo test``, JUnit (Maven
+Surefire and Gradle text, JUnit XML) and CTRF JSON reports. Output that matches none of them but has a clear error line
 (a Python traceback, a line starting ``error:``) yields that one error, with runner ``"unknown"``.
 
 Parsing never raises, uses no backtracking-prone patterns, and looks at most at ``MAX_CHARS`` of
@@ -20,6 +20,7 @@ from engram.testoutput.base import (
     TestFailure,
     _Found,
 )
+from engram.testoutput.ctrf import parse_ctrf, parse_ctrf_text, read_ctrf
 from engram.testoutput.detect import _detected, detect_runner
 from engram.testoutput.fallback import _looks_passing, _parse_unknown
 from engram.testoutput.go import _parse_go
@@ -38,7 +39,9 @@ __all__ = [
     "TestFailure",
     "detect_runner",
     "error_kind",
+    "parse_ctrf",
     "parse_test_output",
+    "read_ctrf",
 ]
 
 _PARSERS: dict[str, Callable[[list[str]], list[_Found]]] = {
@@ -77,6 +80,9 @@ def _parse(text: object, limit: int = 50) -> list[TestFailure]:
     source = _as_text(text)
     if not source or not isinstance(limit, int) or limit <= 0:
         return []
+    report = parse_ctrf_text(source, limit)
+    if report is not None:
+        return report
     lines = _lines(source)
     found: list[_Found] = []
     for runner in _detected(source):

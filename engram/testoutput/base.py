@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 ERROR_KINDS = ("assertion", "syntax", "import", "compile", "timeout", "lint", "runtime", "unknown")
-#: Runners a failure can come from; "unknown" is output that matched none but had an error line.
-RUNNERS = ("pytest", "unittest", "jest", "go", "cargo", "junit", "unknown")
+#: Runners a failure can come from; "ctrf" is a CTRF report of a tool not named here, "unknown"
+#: output that matched none but had an error line.
+RUNNERS = ("pytest", "unittest", "jest", "go", "cargo", "junit", "ctrf", "unknown")
 MAX_CHARS = 2_000_000
 MESSAGE_LIMIT = 300
 

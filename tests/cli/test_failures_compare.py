@@ -98,3 +98,42 @@ def test_compare_pairs_renamed_tasks_by_a_task_key_and_suggests_one(
 def test_a_bad_task_key_is_bad_usage(invoke: Invoke, learned: Path) -> None:
     result = invoke("compare", "--baseline", "tag=a", "--treatment", "tag=b", "--task-key", "x")
     assert result.exit_code == 2 and "no group" in result.stderr
+
+
+def test_failures_shows_the_failing_tests_of_terminal_bench_runs(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    from tests.loaders.builders import terminal_bench_run
+
+    terminal_bench_run(tmp_path, "r1", "terminus", "anthropic/claude-sonnet-4",
+                       {"fix-git": False, "hello-world": True, "oom": False})  # fmt: skip
+    assert invoke("learn", str(tmp_path)).exit_code == 0
+    data = json.loads(invoke("failures", "--format", "json").stdout)
+    tests = {test for cluster in data["clusters"] for test in cluster["tests"]}
+    assert tests == {"test_fix-git", "test_oom"}
+    assert "test_fix-git failed" in invoke("failures").stdout
+
+
+def test_compare_pairs_the_shared_tasks_of_two_terminal_bench_agents(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    from tests.loaders.builders import terminal_bench_run
+
+    shared = {f"task-{n}": n % 3 != 0 for n in range(9)}  # 9 tasks both agents ran
+    terminal_bench_run(tmp_path / "runs", "2026-02-01__10-00-00", "terminus", "openai/gpt-5",
+                       {**shared, "only-terminus": True})  # fmt: skip
+    treatment = {task: True for task in shared}
+    treatment["task-4"] = None  # never graded: not a measurement, not paired
+    terminal_bench_run(tmp_path / "runs", "2026-02-02__10-00-00", "claude-code",
+                       "anthropic/claude-opus-4", {**treatment, "only-claude": False},
+                       failure_modes={"task-4": "test_timeout"})  # fmt: skip
+    learned = json.loads(invoke("learn", str(tmp_path / "runs"), "--json").stdout)
+    assert learned["formats"]["terminal_bench"] == {"files": 2, "traces": 20, "empty": 0,
+                                                    "companions": 0}  # fmt: skip
+    data = json.loads(invoke("compare", "--baseline", "agent=terminus", "--treatment",
+                             "agent=claude-code", "--format", "json").stdout)  # fmt: skip
+    assert data["paired"]["tasks"] == 8
+    assert (data["paired"]["both_pass"], data["paired"]["only_treatment"]) == (5, 3)
+    assert (data["baseline"]["runs"], data["treatment"]["runs"]) == (10, 10)
+    assert [(e["task_id"], e["side"], e["reason"]) for e in data["excluded"]] == [
+        ("task-4", "treatment", "verifier")]  # fmt: skip

@@ -114,3 +114,26 @@ def test_the_task_key_is_remembered_and_changing_it_re_mines(
 
 def test_learn_needs_paths_unless_it_re_keys(invoke: Invoke) -> None:
     assert invoke("learn").exit_code == 2
+
+
+FIXTURES = Path(__file__).parent.parent / "loaders" / "fixtures"
+
+
+def test_empty_sessions_are_counted_apart_and_learn_exits_0(invoke: Invoke) -> None:
+    result = invoke("learn", str(FIXTURES / "claude_code"))
+    assert result.exit_code == 0, result.stderr
+    assert "2 traces: 2 new, 0 already known, 0 skipped, 1 empty" in result.stderr
+    assert "by format: claude_code: 3 files, 2 traces, 1 empty" in result.stderr
+    assert "skipped" not in result.stderr.replace("0 skipped", "")
+
+
+def test_a_flood_of_skips_in_one_file_is_cut_short_and_counted(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    path = tmp_path / "runs.jsonl"
+    path.write_text(json.dumps({"task_id": "t-1", "status": "pass"}) + "\n" + "{no\n" * 40)
+    result = invoke("learn", str(path), "--json")
+    assert result.exit_code == 1
+    shown = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert len(shown) == 5 and f"… and 35 more in {path}" in result.stderr
+    assert json.loads(result.stdout)["skipped"] == 40

@@ -168,3 +168,44 @@ def atif_trajectory(version: str = "ATIF-v1.6") -> dict[str, Any]:
         "final_metrics": {"total_prompt_tokens": 40, "total_completion_tokens": 20,
                           "total_cached_tokens": 1000, "total_cost_usd": 0.02, "total_steps": 5},
     }  # fmt: skip
+
+
+def terminal_bench_run(
+    parent: Path,
+    run_id: str,
+    agent: str,
+    model: str,
+    resolved: dict[str, bool | None],
+    failure_modes: dict[str, str] | None = None,
+) -> Path:
+    """A Terminal-Bench 1.0 run folder (``tb run``): run_metadata.json and results.json."""
+    run = parent / run_id
+    run.mkdir(parents=True)
+    results = []
+    for number, (task, verdict) in enumerate(resolved.items()):
+        mode = (failure_modes or {}).get(task, "unset")
+        results.append({
+            "id": f"00000000-0000-4000-8000-{number:012d}", "task_id": task,
+            "trial_name": f"{task}.1-of-1.{run_id}", "instruction": f"Do {task}.",
+            "is_resolved": verdict, "failure_mode": mode,
+            "parser_results": None if verdict is None else {f"test_{task}": "passed" if verdict else "failed"},
+            "recording_path": None, "total_input_tokens": 1000 + number, "total_output_tokens": 100,
+            "trial_started_at": "2026-01-01T00:00:00+00:00", "trial_ended_at": "2026-01-01T00:10:00+00:00",
+            "agent_started_at": "2026-01-01T00:01:00+00:00", "agent_ended_at": "2026-01-01T00:06:00+00:00",
+            "test_started_at": None, "test_ended_at": None,
+        })  # fmt: skip
+    done = [r["task_id"] for r in results if r["is_resolved"]]
+    (run / "results.json").write_text(json.dumps({
+        "id": "11111111-0000-4000-8000-000000000000", "results": results, "pass_at_k": {},
+        "n_resolved": len(done), "n_unresolved": len(results) - len(done), "resolved_ids": done,
+        "unresolved_ids": [r["task_id"] for r in results if not r["is_resolved"]],
+        "accuracy": len(done) / len(results) if results else 0.0,
+    }, indent=4))  # fmt: skip
+    (run / "run_metadata.json").write_text(json.dumps({
+        "run_id": run_id, "uuid": "22222222-0000-4000-8000-000000000000", "dataset_path": None,
+        "dataset_name": "terminal-bench-core", "dataset_version": "0.1.1",
+        "output_path": "/runs", "agent_name": agent, "no_rebuild": False, "cleanup": True,
+        "log_level": 20, "task_ids": list(resolved), "model_name": model, "n_attempts": 1,
+        "n_concurrent_trials": 4, "dataset_size": len(resolved),
+    }, indent=4))  # fmt: skip
+    return run

@@ -365,3 +365,22 @@ def test_words_in_trace_text_never_change_the_format(tmp_path: Path) -> None:
         path.write_text(text)
         (trace,), problems = read(path)
         assert problems == [] and trace.task.id == "fix-flaky-cache", shape
+
+
+# ---------------------------------------------------------------------------- OpenHands resolver
+
+RESOLVER = Path(__file__).parent / "fixtures" / "openhands" / "resolver" / "output.jsonl"
+
+
+def test_openhands_resolver_rows_are_runs_judged_by_the_resolvers_success() -> None:
+    (fixed, unfixed), problems = read(RESOLVER)
+    assert problems == []
+    assert (fixed.task.id, fixed.task.repository, fixed.run_id) == (
+        "acme/inventory#142", "acme/inventory", "acme/inventory#142")  # fmt: skip
+    assert fixed.task.title == "Stock report counts returns twice"
+    assert (fixed.outcome.status, fixed.outcome.reward) == ("pass", 1.0)
+    assert [(s.tool, s.is_error) for s in fixed.steps] == [
+        ("execute_bash", True), ("str_replace_editor", False), ("finish", False)]  # fmt: skip
+    assert (fixed.metrics.cost_usd, fixed.metrics.input_tokens) == (0.1834, 41233)
+    assert fixed.changes.files == ("src/inventory/report.py",)
+    assert (unfixed.outcome.status, unfixed.outcome.failure_class) == ("fail", "no_changes")

@@ -171,3 +171,55 @@ def test_a_sessions_instruction_is_the_users_request_not_a_wrapper(tmp_path: Pat
     trace = one_trace(write_lines(tmp_path / "s.jsonl", [entries[0], *before, *entries[1:]]))
     assert trace.task.instruction == "Fix the flaky cache test."
     assert trace.outcome.status == "unmeasured"  # an interactive session: nothing judged it
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "claude_code"
+SESSION_21 = FIXTURES / "3f6c1d2a-5b4e-4c8d-9a71-0e2f4b6d8c10.jsonl"
+
+
+def test_a_2_1_session_opening_with_bookkeeping_records_is_one_run() -> None:
+    from engram.loaders.sniffing import head_of
+
+    assert sniff(head_of(SESSION_21.read_bytes()[:65536]), SESSION_21)
+    newer = b'{"type":"a-newer-kind","x":1}\n' + SESSION_21.read_bytes()
+    assert sniff(head_of(newer[:65536]), SESSION_21)  # known by the records after it
+    assert not sniff(first_object(newer), SESSION_21)  # its first line alone says nothing
+    items = list(load_file(SESSION_21))
+    (trace,) = items
+    assert isinstance(trace, Trace) and trace.run_id == "3f6c1d2a-5b4e-4c8d-9a71-0e2f4b6d8c10"
+    assert [(s.tool, s.is_error) for s in trace.steps] == [
+        ("Read", False), ("Edit", True), ("Edit", False), ("Bash", False)]  # fmt: skip
+    assert trace.task.instruction.startswith("The stock report counts returned items twice")
+    assert trace.changes.files == ("/home/dev/projects/inventory/src/inventory/report.py",)
+
+
+def test_a_session_of_snapshots_only_is_empty_not_broken() -> None:
+    (item,) = load_file(FIXTURES / "0d9c8b7a-6f5e-4d3c-8b2a-19f0e1d2c3b4.jsonl")
+    assert isinstance(item, Problem) and item.empty and not item.skipped
+    assert "empty session" in item.message
+
+
+def test_record_kinds_of_a_newer_version_are_read_around_with_a_warning(tmp_path: Path) -> None:
+    entries = session_entries()
+    entries.insert(2, {"type": "worktree-handoff", "sessionId": SESSION, "target": "b"})
+    entries.insert(4, {"type": "worktree-handoff", "sessionId": SESSION, "target": "c"})
+    items = list(load_file(write_lines(tmp_path / "s.jsonl", entries)))
+    warnings = [i for i in items if isinstance(i, Problem)]
+    assert [(w.label, w.warning) for w in warnings] == [("line 3", True)]
+    assert "2 record(s) of kind 'worktree-handoff'" in warnings[0].message
+    assert sum(isinstance(i, Trace) for i in items) == 1
+
+
+def test_a_folder_of_sessions_counts_sub_agent_logs_with_their_session(tmp_path: Path) -> None:
+    from engram.loaders import Reading, expand_paths, read_path
+
+    write_lines(tmp_path / f"{SESSION}.jsonl", session_entries())
+    sub = [{**entry, "isSidechain": True, "agentId": "a1"} for entry in session_entries()[1:4]]
+    (tmp_path / SESSION / "subagents").mkdir(parents=True)
+    write_lines(tmp_path / SESSION / "subagents" / "agent-a1.jsonl", sub)
+    readings = [
+        item for path in expand_paths([tmp_path]) for item in read_path(path)
+        if isinstance(item, Reading)
+    ]  # fmt: skip
+    assert [(Path(r.source).name, r.companion) for r in readings] == [
+        ("agent-a1.jsonl", True), (f"{SESSION}.jsonl", False)]  # fmt: skip

@@ -97,7 +97,13 @@ def test_expand_paths_lists_trace_files_in_folders_recursively_in_a_stable_order
 ) -> None:
     (tmp_path / "jobs" / "b").mkdir(parents=True)
     (tmp_path / "jobs" / "a" / "deep").mkdir(parents=True)
-    for name in ("jobs/b/two.json", "jobs/a/deep/one.jsonl", "jobs/a/three.NDJSON", "jobs/z.json"):
+    for name in (
+        "jobs/b/two.json",
+        "jobs/a/deep/one.jsonl",
+        "jobs/a/three.NDJSON",
+        "jobs/z.json",
+        "jobs/b/x.traj",
+    ):
         (tmp_path / name).write_text("[]")
     for name in ("jobs/a/notes.txt", "jobs/b/claude-code.txt", "jobs/readme.md"):
         (tmp_path / name).write_text("x")
@@ -106,6 +112,7 @@ def test_expand_paths_lists_trace_files_in_folders_recursively_in_a_stable_order
         tmp_path / "jobs/a/deep/one.jsonl",
         tmp_path / "jobs/a/three.NDJSON",
         tmp_path / "jobs/b/two.json",
+        tmp_path / "jobs/b/x.traj",
         tmp_path / "jobs/z.json",
     ]
 
@@ -129,8 +136,16 @@ def test_expand_paths_reports_missing_paths_and_folders_without_trace_files(
     )
     assert found == [
         Problem(str(tmp_path / "nope.json"), None, "no such file or folder"),
-        Problem(str(tmp_path / "empty"), None, "the folder holds no trace files or Harbor trials"),
-        Problem(str(tmp_path / "text"), None, "the folder holds no trace files or Harbor trials"),
+        Problem(
+            str(tmp_path / "empty"),
+            None,
+            "the folder holds no trace files, Harbor trials or Terminal-Bench runs",
+        ),
+        Problem(
+            str(tmp_path / "text"),
+            None,
+            "the folder holds no trace files, Harbor trials or Terminal-Bench runs",
+        ),
         good,
     ]
 
@@ -144,3 +159,57 @@ def test_expand_paths_keeps_the_order_of_the_paths_given(tmp_path: Path) -> None
 
 def test_expand_paths_of_nothing_is_nothing() -> None:
     assert list(expand_paths([])) == []
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def formats_read(folder: Path) -> dict[str, str]:
+    """Each path found under ``folder`` (relative) and the format it is read as."""
+    from engram.loaders import Reading, read_path
+
+    found: dict[str, str] = {}
+    for path in expand_paths([folder]):
+        assert isinstance(path, Path), path
+        for item in read_path(path):
+            if isinstance(item, Reading):
+                tag = f"{item.format} (beside)" if item.companion else item.format
+                found[str(Path(item.source).relative_to(folder))] = tag
+    return found
+
+
+def test_a_folder_of_swe_agent_trajectories_is_found_and_its_predictions_known() -> None:
+    assert formats_read(FIXTURES / "swe_agent") == {
+        "run/acme__inventory-142/acme__inventory-142.traj": "swe_agent",
+        "run/acme__inventory-143/acme__inventory-143.traj.json": "swe_agent",
+        "run/preds.json": "swe_agent (beside)",
+    }
+
+
+def test_an_openhands_evaluation_reads_the_graded_rows_and_knows_the_rest() -> None:
+    assert formats_read(FIXTURES / "openhands" / "evaluation") == {
+        "eval_outputs/acme__inventory-142/report.json": "openhands (beside)",
+        "llm_completions/acme__inventory-142/claude-sonnet-4-5-1770714004.1.json": "openhands (beside)",
+        "metadata.json": "openhands (beside)",
+        "output.jsonl": "openhands (beside)",  # the graded copy beside it is read instead
+        "output.swebench_eval.jsonl": "openhands",
+    }
+
+
+def test_a_folder_of_every_format_reads_each_with_its_own_loader() -> None:
+    found = formats_read(FIXTURES)
+    assert {tag.split(" ")[0] for tag in found.values()} == set(loader_names())
+    for path, tag in found.items():
+        assert tag.split(" ")[0] == path.split("/")[0], path
+
+
+def test_a_long_first_record_is_still_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl"
+    long = {"task_id": "t-1", "task_instruction": "x " * 200_000, "status": "pass"}
+    other = {"type": "system", "subtype": "init", "session_id": "s", "note": "y" * 100_000}
+    path.write_text(json.dumps({"huge": "z" * 100_000, **other}) + "\n" + json.dumps(other) + "\n")
+    (trace,) = load_file(path)
+    assert isinstance(trace, Trace) and trace.run_id == "s"
+    path.write_text(json.dumps(long) + "\n")
+    (trace,) = load_file(path)
+    assert isinstance(trace, Trace) and trace.task.id == "t-1"

@@ -9,8 +9,9 @@ import pytest
 
 import engram
 from engram.extract import default_extractors, extract_features
-from engram.loaders import Problem, expand_paths, load_path
+from engram.loaders import Problem, Reading, expand_paths, load_path, read_path
 from engram.loaders.aggregated import to_trace as aggregated_trace
+from engram.loaders.harbor import is_trial
 from engram.loaders.records import Record
 from engram.store import open_store
 from engram.trace import Trace
@@ -172,3 +173,45 @@ def test_a_broken_trial_leads_with_its_exception(tmp_path: Path) -> None:
     (trace,), _ = read(trial)
     assert trace.outcome.failure_class == "infrastructure"
     assert trace.failures[0].message == "RuntimeError: Docker compose command failed"
+
+
+# ---------------------------------------------------------------- Harbor's newer trial layout
+
+JOB = Path(__file__).parent / "fixtures" / "harbor" / "2026-01-12__09-30-00"
+
+
+def test_a_jobs_own_config_and_result_are_known_and_its_trials_found() -> None:
+    found = list(expand_paths([JOB.parent]))
+    assert found == [JOB / "csv-header__Pq3Rs4t", JOB / "fix-stock-report__Xy7Qa2b"]
+    (reading,) = list(read_path(JOB / "result.json"))
+    assert isinstance(reading, Reading) and reading.companion and reading.format == "harbor"
+    assert not is_trial(JOB)
+
+
+def test_the_ctrf_report_names_the_failing_tests_once(tmp_path: Path) -> None:
+    (trace,), problems = read(JOB / "csv-header__Pq3Rs4t")
+    assert problems == []
+    assert (trace.outcome.status, trace.outcome.failure_class) == ("fail", "tests_failed")
+    assert [(f.source, f.kind, f.test) for f in trace.failures] == [
+        ("test", "assertion", "test_outputs.py::test_header_row")]  # fmt: skip
+    assert trace.failures[0].message == "AssertionError: assert 'id,name,qty' == 'a1,bolt,3'"
+
+
+def test_an_atif_trial_has_its_tools_steps_and_sub_agent(tmp_path: Path) -> None:
+    (trace,), _ = read(JOB / "csv-header__Pq3Rs4t")
+    assert (trace.agent.name, trace.agent.model) == ("terminus-2", "claude-sonnet-4-5")
+    assert trace.agent.tools == ("bash_command", "Task", "mark_task_complete")
+    assert [(s.tool, s.parent, s.is_error) for s in trace.steps][1:3] == [
+        ("Task", None, False), ("bash_command", "call_1_1", True)]  # fmt: skip
+    assert trace.task.instruction.startswith("The stock report")
+
+
+def test_a_broken_ctrf_report_is_a_warning_and_the_tests_output_is_read(tmp_path: Path) -> None:
+    trial = trial_folder(tmp_path, reward=0.0)
+    (trial / "verifier" / "ctrf.json").write_text('{"results": {"tests": ')
+    (trial / "verifier" / "test-stdout.txt").write_text(
+        "FAILED tests/test_cache.py::test_hit - AssertionError: assert 1 == 2\n1 failed in 0.1s\n"
+    )
+    (trace,), (problem,) = read(trial)
+    assert problem.warning and problem.label == "verifier/ctrf.json"
+    assert [f.test for f in trace.failures] == ["tests/test_cache.py::test_hit"]
