@@ -56,10 +56,12 @@ def failures_command(
         for cluster in clusters[:limit]:
             # the agent's failures by error kind; the environment's by what broke
             label = cluster.kind if side == "agent" else next(iter(cluster.classes), "unknown")
+            where = [top_counts(cluster.categories), top_counts(cluster.agents)]
             typer.echo(
                 f"  [{label}] {cluster.template}\n"
                 f"      {cluster.runs:,} runs ({percent(cluster.share)}), {cluster.tasks} tasks;"
-                f" {top_counts(cluster.categories)}; {top_counts(cluster.agents)}; e.g. {cluster.examples[0]}"
+                + "".join(f" {part};" for part in where if part)
+                + f" e.g. {cluster.examples[0]}"
             )
         if len(clusters) > limit:
             typer.echo(f"  … {len(clusters) - limit} more clusters (--limit, or --format json)")
