@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engram.instruction import task_category
 from engram.render.markdown import DEFAULT_MAX_TOKENS
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 
 #: A category with fewer runs than this says too little; similar tasks' categories help out.
 MIN_CATEGORY_RUNS = 10
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -125,35 +128,35 @@ def _known_agents(tools: dict[str, set[str]]) -> str:
 
 
 def _agent_tools(store: Store | None) -> dict[str, set[str]]:
-    if store is not None:
-        return store.agent_tools()
-    from engram.config import resolve_database_url
-    from engram.store.quick import read_agent_tools, sqlite_path
+    from engram.store.quick import read_agent_tools
 
-    path = sqlite_path(resolve_database_url()[0])
-    tools = read_agent_tools(path) if path else None
-    if tools is not None:
-        return tools
-    from engram.store import open_store
-
-    with open_store() as opened:
-        return opened.agent_tools()
+    return _answer(store, read_agent_tools, lambda opened: opened.agent_tools())
 
 
 def _known_categories(store: Store | None) -> list[str]:
+    from engram.store.quick import read_categories
+
+    return _answer(store, read_categories, lambda opened: opened.known_categories())
+
+
+def _answer(
+    store: Store | None, quick: Callable[[Path], T | None], full: Callable[[Store], T]
+) -> T:
+    """A read from ``store``; without one, from the quick SQLite path when it can answer,
+    else from the store opened the full way."""
     if store is not None:
-        return store.known_categories()
+        return full(store)
     from engram.config import resolve_database_url
-    from engram.store.quick import read_categories, sqlite_path
+    from engram.store.quick import sqlite_path
 
     path = sqlite_path(resolve_database_url()[0])
-    known = read_categories(path) if path else None
-    if known is not None:
-        return known
+    found = quick(path) if path else None
+    if found is not None:
+        return found
     from engram.store import open_store
 
     with open_store() as opened:
-        return opened.known_categories()
+        return full(opened)
 
 
 def _similar(store: Store | None, instruction: str) -> list[tuple[str, float]]:

@@ -129,14 +129,9 @@ def generate(scenario: Scenario) -> list[dict[str, Any]]:
 def iter_records(scenario: Scenario) -> Iterator[dict[str, Any]]:
     rng = random.Random(scenario.seed)
     failure_rng = random.Random(f"{scenario.seed}:failures")  # leaves the runs' draws alone
-    categories = list(scenario.categories)
-    tasks = {
-        c: [_task(rng, c, i, ci) for i in range(scenario.tasks_per_category)]
-        for ci, c in enumerate(categories)
-    }
+    categories, tasks = _tasks(rng, scenario)
     for index in range(scenario.runs):
-        category = categories[index % len(categories)]
-        agent = scenario.agents[(index // len(categories)) % len(scenario.agents)]
+        category, agent = _assignment(scenario, categories, index)
         record = _run(rng, scenario, rng.choice(tasks[category]), agent)
         if record["status"] == "error":
             record["failure_mode"] = record["error"]
@@ -158,14 +153,9 @@ def iter_traces(scenario: Scenario) -> Iterator[tuple[Trace, frozenset[str]]]:
 
     rng = random.Random(f"{scenario.seed}:traces")
     extractors = default_extractors()
-    categories = list(scenario.categories)
-    tasks = {
-        c: [_task(rng, c, i, ci) for i in range(scenario.tasks_per_category)]
-        for ci, c in enumerate(categories)
-    }
+    categories, tasks = _tasks(rng, scenario)
     for index in range(scenario.runs):
-        category = categories[index % len(categories)]
-        agent = scenario.agents[(index // len(categories)) % len(scenario.agents)]
+        category, agent = _assignment(scenario, categories, index)
         task = rng.choice(tasks[category])
         shown = [p for p in scenario.planted
                  if (p.agent is None or p.agent == agent) and rng.random() < p.rate]  # fmt: skip
@@ -205,6 +195,24 @@ def write_corpus(
             passed += record["status"] == "pass"
         out.write(f'],"summary":{{"total":{count},"passed":{passed}}}}}\n')
     return count
+
+
+def _tasks(
+    rng: random.Random, scenario: Scenario
+) -> tuple[list[str], dict[str, list[dict[str, str]]]]:
+    """The scenario's categories, and its tasks per category."""
+    categories = list(scenario.categories)
+    tasks = {
+        c: [_task(rng, c, i, ci) for i in range(scenario.tasks_per_category)]
+        for ci, c in enumerate(categories)
+    }
+    return categories, tasks
+
+
+def _assignment(scenario: Scenario, categories: list[str], index: int) -> tuple[str, str]:
+    """Run ``index``'s category and agent: each in turn, so every pairing gets its share."""
+    category = categories[index % len(categories)]
+    return category, scenario.agents[(index // len(categories)) % len(scenario.agents)]
 
 
 def _task(rng: random.Random, category: str, index: int, category_index: int) -> dict[str, str]:
