@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from engram.synthetic import Planted, Scenario, write_corpus
+from tests.snapshots import Snapshots
 
 POSTGRES_URL = os.environ.get("ENGRAM_TEST_DATABASE_URL") or os.environ.get("ENGRAM_DATABASE_URL")
 
@@ -81,3 +83,32 @@ def planted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corpus") / "planted.json"
     write_corpus(PLANTED, path)
     return path
+
+
+Restore = Callable[[str, Callable[[], Any]], Any]
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
+    made = Snapshots(tmp_path_factory.mktemp("snapshots"), POSTGRES_URL)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+@pytest.fixture
+def restore(snapshots: Snapshots, monkeypatch: pytest.MonkeyPatch) -> Iterator[Restore]:
+    """``restore(name, build)``: this test's store becomes a copy of the learned store
+    ``build`` makes, built once per session (``tests/snapshots.py``); it returns what
+    ``build`` returned."""
+    made: list[str] = []
+
+    def copy(name: str, build: Callable[[], Any]) -> Any:
+        result, database = snapshots.restore(name, build, monkeypatch)
+        if database is not None:
+            made.append(database)
+        return result
+
+    yield copy
+    snapshots.drop(made)

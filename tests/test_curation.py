@@ -11,13 +11,19 @@ from engram import curation, versions
 from engram.errors import EngramError
 from engram.store import open_store
 from engram.synthetic import default_scenario, write_corpus
+from tests.conftest import Restore
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("curation") / "traces.json"
+    write_corpus(default_scenario(runs=600, seed=7), path)
+    return path
 
 
 @pytest.fixture
-def learned(tmp_path: Path) -> Path:
-    corpus = tmp_path / "traces.json"
-    write_corpus(default_scenario(runs=600, seed=7), corpus)
-    engram.learn([corpus])
+def learned(restore: Restore, corpus: Path) -> Path:
+    restore("curation-sample", lambda: engram.learn([corpus]))
     return corpus
 
 

@@ -10,12 +10,22 @@ import pytest
 
 import engram
 from engram.errors import StoreError
+from engram.learner import LearnSummary
 from engram.store import open_store
-from tests.conftest import EXPECTED_RULES, NOISE_TOOLS, PLANTED
+from tests.conftest import EXPECTED_RULES, NOISE_TOOLS, PLANTED, Restore
 
 
-def test_planted_effects_are_found_with_their_kind_and_scope(planted_corpus: Path) -> None:
-    summary = engram.learn([planted_corpus])
+@pytest.fixture
+def planted_learned(restore: Restore, planted_corpus: Path) -> LearnSummary:
+    """The planted corpus learned into this test's store (once a session, then copied)."""
+    summary: LearnSummary = restore("planted", lambda: engram.learn([planted_corpus]))
+    return summary
+
+
+def test_planted_effects_are_found_with_their_kind_and_scope(
+    planted_learned: LearnSummary,
+) -> None:
+    summary = planted_learned
     assert summary.ok and summary.traces_new == PLANTED.runs
 
     with open_store() as store:
@@ -27,8 +37,8 @@ def test_planted_effects_are_found_with_their_kind_and_scope(planted_corpus: Pat
     assert ("all", "", "cmd:make", "do") not in found
 
 
-def test_no_rule_comes_from_random_tools_or_infrastructure_noise(planted_corpus: Path) -> None:
-    engram.learn([planted_corpus])
+@pytest.mark.usefixtures("planted_learned")
+def test_no_rule_comes_from_random_tools_or_infrastructure_noise() -> None:
     with open_store() as store:
         rules = store.rules()
     for rule in rules:
@@ -37,8 +47,8 @@ def test_no_rule_comes_from_random_tools_or_infrastructure_noise(planted_corpus:
             assert not any(tool in feature for tool in NOISE_TOOLS), (rule.feature, feature)
 
 
+@pytest.mark.usefixtures("planted_learned")
 def test_infrastructure_errors_are_counted_but_not_blamed(planted_corpus: Path) -> None:
-    engram.learn([planted_corpus])
     records = json.loads(planted_corpus.read_text())["traces"]
     infra = sum(
         1 for r in records if "Docker" in r.get("error", "") or "sandbox" in r.get("error", "")
@@ -74,8 +84,8 @@ def _has(record: dict[str, Any], feature: str) -> bool:
     raise AssertionError(f"no recomputation for {feature}")
 
 
+@pytest.mark.usefixtures("planted_learned")
 def test_every_rule_evidence_is_the_exact_count_of_runs_in_its_scope(planted_corpus: Path) -> None:
-    engram.learn([planted_corpus])
     records = [
         r for r in json.loads(planted_corpus.read_text())["traces"] if r["status"] != "error"
     ]

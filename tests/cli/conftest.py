@@ -8,6 +8,7 @@ from typer.testing import CliRunner, Result
 
 from engram.cli import app
 from engram.synthetic import default_scenario, write_corpus
+from tests.conftest import Restore
 
 Invoke = Callable[..., Result]
 
@@ -30,7 +31,12 @@ def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def learned(invoke: Invoke, sample_corpus: Path) -> Path:
-    result = invoke("learn", str(sample_corpus))
-    assert result.exit_code == 0, result.stderr
+def learned(restore: Restore, sample_corpus: Path) -> Path:
+    """The sample corpus learned by ``engram learn`` into this test's store."""
+
+    def build() -> None:
+        result = CliRunner().invoke(app, ["learn", str(sample_corpus)], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+
+    restore("cli-sample", build)
     return sample_corpus

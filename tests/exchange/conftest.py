@@ -4,6 +4,7 @@ pin, a retirement, and feedback from runs that were given rules."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,11 +58,25 @@ def build_playbook(store: Store, corpus: Path, tmp_path: Path) -> None:
     engram.learn([runs], store=store)
 
 
+@pytest.fixture(scope="session")
+def source_file(sample_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The playbook to export, built once a session in a SQLite file."""
+    folder = tmp_path_factory.mktemp("source")
+    store = Store.open(f"sqlite:///{folder / 'source.db'}")
+    try:
+        build_playbook(store, sample_corpus, folder)
+    finally:
+        store.close()
+    assert not (folder / "source.db-wal").exists()  # the file alone holds the store
+    return folder / "source.db"
+
+
 @pytest.fixture
-def source(sample_corpus: Path, tmp_path: Path) -> Iterator[Store]:
+def source(source_file: Path, tmp_path: Path) -> Iterator[Store]:
     """The playbook to export, in a SQLite store of its own (the test's store stays empty)."""
-    store = Store.open(f"sqlite:///{tmp_path / 'source.db'}")
-    build_playbook(store, sample_corpus, tmp_path)
+    copy = tmp_path / "source.db"
+    shutil.copyfile(source_file, copy)
+    store = Store.open(f"sqlite:///{copy}")
     try:
         yield store
     finally:

@@ -24,6 +24,7 @@ from engram.report.html import CHART_CHECK
 from engram.rules import Evidence, Rule, rule_id
 from engram.store import Store, open_store
 from engram.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
+from tests.conftest import Restore
 
 SCRIPT = "<script>alert(1)</script>"
 EVIL_RULE = f'{SCRIPT} Use the "docs" tool & check'
@@ -114,8 +115,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(corpus: Path) -> Iterator[Store]:
-    with learn_sample(corpus) as opened:
+def store(restore: Restore, corpus: Path) -> Iterator[Store]:
+    restore("report-sample", lambda: learn_sample(corpus).close())
+    with open_store() as opened:
         yield opened
 
 
