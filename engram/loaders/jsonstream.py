@@ -3,129 +3,279 @@
 A document is an array of records, an object whose ``key`` holds the array of records (its
 top-level ``context_keys`` strings, like the seed's ``job_dir``, go with each record), or a
 single record.
-Records are built from ijson's basic events, so that a hostile file can neither nest deeper
-than ``max_depth`` (such a record is skipped and reading goes on) nor make one record hold more
-than ``max_bytes`` (reading stops: the rest of the file cannot be told apart).
+
+Record boundaries are found by regular expressions, at C speed: a string is skipped whole and
+only brackets are counted; each record is then parsed by orjson. So a hostile file can neither
+nest deeper than ``max_depth`` (such a record is skipped unparsed, and reading goes on) nor make
+one record hold more than ``max_bytes`` (reading stops: the rest of the file cannot be told
+apart). A record that is balanced but not JSON is one broken record; reading goes on after it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
+
+CHUNK = 1 << 20  # bytes read at a time, at least; more when one value needs more
+
+_SPACE = re.compile(rb"[ \t\r\n]*")
+_BETWEEN = re.compile(rb"[ \t\r\n,]*")  # what separates the records of an array
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.S)
+_SCALAR = re.compile(rb'[^ \t\r\n,:\[\]{}"]+')
+# Anything up to the next bracket that is not inside a string, and that bracket.
+_TO_BRACKET = re.compile(rb'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+[\[\]{}]', re.S)
+_OPENING = frozenset(b"[{")
+_NESTED = 8  # containers within a value that one regular expression match can close
+
+
+def _nested(levels: int) -> re.Pattern[bytes]:
+    """A container holding at most ``levels`` levels of containers: most records, matched in
+    one call (the brackets' kinds are not paired here; orjson checks them)."""
+    string = _STRING.pattern
+    inner = rb'(?:[^"\[\]{}]++|' + string + rb")*+"
+    for _ in range(levels):
+        inner = rb'(?:[^"\[\]{}]++|' + string + rb"|[\[{]" + inner + rb"[\]}])*+"
+    return re.compile(rb"[\[{]" + inner + rb"[\]}]", re.S)
+
+
+_CONTAINER = _nested(_NESTED)
+_BOM = re.compile(b"\xef\xbb\xbf")
 
 
 class TooLarge(Exception):
     """More than the byte budget was read without completing a record."""
 
 
+class Invalid(ValueError):
+    """The document's structure is broken: what follows cannot be read."""
+
+
 @dataclass(slots=True)
 class Item:
-    """A complete record, or (``value`` None, ``too_deep`` True) one skipped for its depth;
-    ``ordinal`` counts the document's records from 1."""
+    """A complete record; or, ``value`` None, one skipped for its depth (``too_deep``) or for
+    not being JSON (``error``). ``ordinal`` counts the document's records from 1."""
 
     value: Any
     context: dict[str, Any]
     ordinal: int = 1
     too_deep: bool = False
+    error: str | None = None
 
 
-class Budget:
-    """A file wrapper that raises TooLarge once too much is read since the last reset."""
+class _Buffer:
+    """The bytes of the document from ``mark`` (the value being read) on, read as needed."""
 
     def __init__(self, handle: IO[bytes], max_bytes: int) -> None:
         self.handle = handle
         self.max_bytes = max_bytes
-        self.since = 0
+        self.data = bytearray()
+        self.pos = 0
+        self.mark = 0
+        self.eof = False
 
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson asks for nothing to learn whether we give bytes or text
-            return b""
-        data = self.handle.read(size if size > 0 else 65536)
-        self.since += len(data)
-        if self.since > self.max_bytes:
+    def more(self) -> bool:
+        """Read more of the file (False at its end); TooLarge past the budget since ``mark``."""
+        if self.eof:
+            return False
+        if self.mark > CHUNK:  # what lies before the mark is done with
+            del self.data[: self.mark]
+            self.pos -= self.mark
+            self.mark = 0
+        if len(self.data) - self.mark > self.max_bytes:
             raise TooLarge
-        return data
+        chunk = self.handle.read(max(CHUNK, len(self.data) - self.mark))  # doubling: linear
+        if not chunk:
+            self.eof = True
+            return False
+        self.data += chunk
+        return True
 
-    def reset(self) -> None:
-        self.since = 0
+    def match(self, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
+        """``pattern`` at ``pos``, read on until it cannot grow (it does not advance ``pos``)."""
+        while True:
+            found = pattern.match(self.data, self.pos)
+            if (found is None or found.end() == len(self.data)) and self.more():
+                continue
+            return found
+
+    def skip(self, pattern: re.Pattern[bytes]) -> None:
+        found = self.match(pattern)
+        if found is not None:
+            self.pos = found.end()
+
+    def peek(self) -> int | None:
+        """The next byte, or None at the end of the file."""
+        if self.pos >= len(self.data) and not self.more():
+            return None
+        return self.data[self.pos]
+
+    def close(self, depth: int, max_depth: int) -> bool:
+        """Move past the container opened just before ``pos`` (inside ``depth`` others);
+        whether some container in it opens at ``max_depth`` or deeper."""
+        too_deep = False
+        open_ = 1
+        while open_:
+            found = self.match(_TO_BRACKET)
+            if found is None:
+                raise Invalid("unexpected end of data" if self.eof else "unbalanced brackets")
+            self.pos = found.end()
+            if self.data[self.pos - 1] in _OPENING:
+                too_deep = too_deep or depth + open_ >= max_depth
+                open_ += 1
+            else:
+                open_ -= 1
+        return too_deep
+
+    def value(self, depth: int, max_depth: int) -> tuple[int, bool]:
+        """Move past the value at ``pos`` (inside ``depth`` containers): where it began, as an
+        offset from ``mark`` (reading on may move what lies before it), and whether it nests
+        too deep."""
+        start = self.pos - self.mark
+        first = self.peek()
+        if first is None:
+            raise Invalid("unexpected end of data")
+        if first in _OPENING:
+            if depth + _NESTED < max_depth:  # the fast way, when no match can be too deep
+                found = _CONTAINER.match(self.data, self.pos)
+                if found is not None and found.end() < len(self.data):
+                    self.pos = found.end()
+                    return start, False
+            self.pos += 1
+            return start, depth >= max_depth or self.close(depth, max_depth)
+        found = self.match(_STRING if first == ord('"') else _SCALAR)
+        if found is None:
+            raise Invalid(f"unexpected {chr(first)!r}")
+        self.pos = found.end()
+        return start, False
+
+    def since(self, start: int) -> bytearray:
+        """The bytes from ``start`` (an offset from ``mark``) to ``pos``."""
+        return self.data[self.mark + start : self.pos]
 
 
 def document_items(
-    budget: Budget,
+    handle: IO[bytes],
+    max_bytes: int,
     key: str | None,
     max_depth: int,
     context_keys: tuple[str, ...] = ("job_dir",),
     owns: Callable[[int], bool] | None = None,
 ) -> Iterator[Item]:
-    """The records of the document ``budget`` reads (see the module's docstring); with
-    ``owns``, only the records whose ordinal it accepts (the others are not even built)."""
-    import ijson
+    """The records of the document ``handle`` reads (see the module's docstring); with
+    ``owns``, only the records whose ordinal it accepts (the others are not even parsed)."""
+    buffer = _Buffer(handle, max_bytes)
+    if buffer.match(_BOM):
+        buffer.pos = buffer.mark = 3
+    buffer.skip(_SPACE)
+    first = buffer.peek()
+    if first == ord("["):
+        buffer.pos += 1
+        yield from _records(buffer, {}, 1, max_depth, owns)
+    elif first == ord("{") and key is not None:
+        yield from _container(buffer, key, max_depth, context_keys, owns)
+    else:
+        _, too_deep = buffer.value(0, max_depth)
+        yield _parsed(buffer, 0, {}, 1, too_deep, whole=True)
+    _end(buffer)
 
-    stack: list[Any] = []  # containers being built, outermost first
-    keys: list[Any] = []  # the current key of each map in ``stack``
-    records_in: Any = None  # the container whose children are records (not kept)
+
+def _records(
+    buffer: _Buffer,
+    context: dict[str, Any],
+    depth: int,
+    max_depth: int,
+    owns: Callable[[int], bool] | None,
+) -> Iterator[Item]:
+    """The elements of the array whose ``[`` was just read, up to its ``]``."""
+    ordinal = 0
+    while True:
+        buffer.mark = buffer.pos
+        buffer.skip(_BETWEEN)
+        if buffer.peek() == ord("]"):
+            buffer.pos += 1
+            return
+        ordinal += 1
+        start, too_deep = buffer.value(depth, max_depth)
+        if owns is None or owns(ordinal):
+            yield _parsed(buffer, start, context, ordinal, too_deep)
+
+
+def _container(
+    buffer: _Buffer,
+    key: str,
+    max_depth: int,
+    context_keys: tuple[str, ...],
+    owns: Callable[[int], bool] | None,
+) -> Iterator[Item]:
+    """The records under ``key`` of the top-level object; the object itself if it has none."""
+    import orjson
+
     context: dict[str, Any] = {}
-    skipping = 0  # depth of a container being skipped (too deep, or another's record)
-    broken = False  # the record being built lost a too-deep part
-    ordinal = 0  # records seen so far
-    # This loop runs once per JSON token of the input: it is kept flat on purpose.
-    for event, value in ijson.basic_parse(budget, use_float=True):
-        if skipping:
-            if event == "start_map" or event == "start_array":
-                skipping += 1
-            elif event == "end_map" or event == "end_array":
-                skipping -= 1
-            continue
-        if event == "map_key":
-            keys[-1] = value
-            continue
-        at_record = bool(stack) and stack[-1] is records_in
-        if at_record and event != "end_map" and event != "end_array":
-            ordinal += 1
-            if owns is not None and not owns(ordinal):
-                budget.reset()
-                if event == "start_map" or event == "start_array":
-                    skipping = 1
-                continue
-        if event == "start_map" or event == "start_array":
-            depth = len(stack)
-            if depth >= max_depth:
-                skipping = 1
-                if at_record:  # the record itself is too deep
-                    budget.reset()
-                    yield Item(None, dict(context), ordinal, too_deep=True)
-                else:
-                    broken = True
-                continue
-            container: Any = {} if event == "start_map" else []
-            if (
-                records_in is None
-                and event == "start_array"
-                and (depth == 0 or (depth == 1 and type(stack[0]) is dict and keys[0] == key))
-            ):
-                records_in = container
-            stack.append(container)
-            keys.append(None)
-            continue
-        if event == "end_map" or event == "end_array":
-            value = stack.pop()
-            keys.pop()
-            if value is records_in:
-                continue
-        # A complete value: put it in its parent, or hand it out if it is a record.
-        if not stack:
-            if records_in is None:
-                yield Item(value, context)
-            continue
-        parent = stack[-1]
-        if parent is records_in:
-            budget.reset()
-            yield Item(None if broken else value, dict(context), ordinal, too_deep=broken)
-            broken = False
-        elif type(parent) is list:
-            parent.append(value)
+    found = too_deep = False
+    buffer.pos += 1
+    buffer.skip(_SPACE)
+    more = buffer.peek() != ord("}")
+    if not more:
+        buffer.pos += 1  # the empty object
+    while more:
+        name = buffer.match(_STRING)
+        if name is None:
+            raise Invalid("expected a key")
+        buffer.pos = name.end()
+        buffer.skip(_SPACE)
+        if buffer.peek() != ord(":"):
+            raise Invalid("expected ':' after a key")
+        buffer.pos += 1
+        buffer.skip(_SPACE)
+        member = orjson.loads(name.group())
+        if not found and member == key and buffer.peek() == ord("["):
+            found = True
+            buffer.pos += 1
+            yield from _records(buffer, context, 2, max_depth, owns)
         else:
-            parent[keys[-1]] = value
-            if len(stack) == 1 and keys[-1] in context_keys and isinstance(value, str):
-                context[keys[-1]] = value
+            start, deep = buffer.value(1, max_depth)
+            too_deep = too_deep or deep
+            text = buffer.since(start)
+            if not found and member in context_keys and text[:1] == b'"':
+                context[member] = orjson.loads(text)
+        buffer.skip(_SPACE)
+        after = buffer.peek()
+        if after != ord(",") and after != ord("}"):
+            raise Invalid("expected ',' or '}' in the top-level object")
+        buffer.pos += 1
+        buffer.skip(_SPACE)
+        more = after == ord(",")
+    if not found:  # no array of records: the whole document is one record
+        yield _parsed(buffer, 0, context, 1, too_deep, whole=True)
+
+
+def _parsed(
+    buffer: _Buffer,
+    start: int,
+    context: dict[str, Any],
+    ordinal: int,
+    too_deep: bool,
+    whole: bool = False,
+) -> Item:
+    """The record between ``start`` and ``pos``, parsed; a broken document raises if ``whole``."""
+    import orjson
+
+    if too_deep:
+        return Item(None, dict(context), ordinal, too_deep=True)
+    try:
+        value = orjson.loads(buffer.since(start))
+    except orjson.JSONDecodeError as exc:
+        if whole:
+            raise Invalid(str(exc)) from None
+        return Item(None, dict(context), ordinal, error=str(exc))
+    return Item(value, dict(context), ordinal)
+
+
+def _end(buffer: _Buffer) -> None:
+    """Nothing but white space may follow the document."""
+    buffer.mark = buffer.pos
+    buffer.skip(_SPACE)
+    if buffer.peek() is not None:
+        raise Invalid("unexpected data after the document")

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import orjson
 
-from engram.loaders.jsonstream import Budget, TooLarge, document_items
+from engram.loaders.jsonstream import TooLarge, document_items
 from engram.redact import redact
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024
@@ -149,18 +149,17 @@ def _document(
     share: Share | None,
 ) -> Iterator[Record | Problem]:
     """The records of a JSON document, each bounded in depth and size."""
-    import ijson
-
-    budget = Budget(handle, MAX_RECORD_BYTES)
     count = 0
     owns = share.owns if share is not None else None
     try:
-        for item in document_items(budget, key, MAX_DEPTH, owns=owns):
+        for item in document_items(handle, MAX_RECORD_BYTES, key, MAX_DEPTH, owns=owns):
             count = item.ordinal
             if on_progress is not None and count % 64 == 0:
                 on_progress(handle.tell())
             if item.too_deep:
                 yield Problem(name, f"record {count}", f"nested deeper than {MAX_DEPTH} levels")
+            elif item.error is not None:
+                yield Problem(name, f"record {count}", f"invalid JSON: {_short(item.error)}")
             else:
                 yield Record(f"record {count}", item.value, item.context)
     except TooLarge:
@@ -170,7 +169,7 @@ def _document(
             f"record {count + 1} or one soon after is larger than {MAX_RECORD_BYTES >> 20} MB;"
             " the rest of the file is skipped",
         )
-    except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:
         after = f" after record {count}" if count else ""
         yield Problem(name, None, f"invalid JSON{after}: {_short(exc)}; the rest is skipped")
     if on_progress is not None:
@@ -265,6 +264,6 @@ def _at_end(handle: IO[bytes]) -> bool:
     return not rest.strip()
 
 
-def _short(exc: BaseException, limit: int = 200) -> str:
+def _short(exc: BaseException | str, limit: int = 200) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= limit else text[:limit] + "…"

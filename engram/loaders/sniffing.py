@@ -127,18 +127,16 @@ def _document(start: bytes, first: dict[str, Any], limit: int) -> Head:
 
 
 def _items(start: bytes, key: str | None, limit: int) -> list[dict[str, Any]]:
-    import ijson
-
-    from engram.loaders.jsonstream import Budget, TooLarge, document_items
+    from engram.loaders.jsonstream import TooLarge, document_items
 
     found: list[dict[str, Any]] = []
     try:
-        for item in document_items(Budget(io.BytesIO(start), len(start) + 1), key, _HEAD_DEPTH):
-            if isinstance(item.value, dict) and not item.too_deep:
+        for item in document_items(io.BytesIO(start), len(start) + 1, key, _HEAD_DEPTH):
+            if isinstance(item.value, dict):
                 found.append(_plain(item.value))
             if len(found) >= limit:
                 break
-    except (ijson.JSONError, ValueError, UnicodeDecodeError, TooLarge, RecursionError):
+    except (ValueError, TooLarge):
         pass  # the head ends mid-record: what was complete will do
     return found
 
