@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,7 @@ def learn(
     learn_id = store.start_learn([str(p) for p in path_list], settings.as_dict(), __version__)
     status = "failed"
     try:
-        with redaction(redact):
+        with redaction(redact), _few_collections():
             if archive:
                 _archive(path_list, store, summary)
             _ingest(
@@ -192,6 +193,22 @@ def learn(
             if own_store:
                 store.close()
     return summary
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Fewer garbage collections while reading: records die young and hold no cycles worth
+    chasing, while each full collection walks every object imported so far (12% of a learn)."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _ingest(

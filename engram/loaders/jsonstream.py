@@ -92,11 +92,12 @@ class _Buffer:
         self.data += chunk
         return True
 
-    def match(self, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
-        """``pattern`` at ``pos``, read on until it cannot grow (it does not advance ``pos``)."""
+    def match(self, pattern: re.Pattern[bytes], grow: bool = True) -> re.Match[bytes] | None:
+        """``pattern`` at ``pos`` (which it does not advance); with ``grow``, read on until
+        the match cannot grow: a failing pattern is taken to need more of the file."""
         while True:
             found = pattern.match(self.data, self.pos)
-            if (found is None or found.end() == len(self.data)) and self.more():
+            if grow and (found is None or found.end() == len(self.data)) and self.more():
                 continue
             return found
 
@@ -137,18 +138,22 @@ class _Buffer:
         if first is None:
             raise Invalid("unexpected end of data")
         if first in _OPENING:
-            if depth + _NESTED < max_depth:  # the fast way, when no match can be too deep
-                found = _CONTAINER.match(self.data, self.pos)
-                if found is not None and found.end() < len(self.data):
-                    self.pos = found.end()
-                    return start, False
-            self.pos += 1
-            return start, depth >= max_depth or self.close(depth, max_depth)
-        found = self.match(_STRING if first == ord('"') else _SCALAR)
-        if found is None:
-            raise Invalid(f"unexpected {chr(first)!r}")
-        self.pos = found.end()
-        return start, False
+            found = _CONTAINER.match(self.data, self.pos)
+            if depth + _NESTED < max_depth and found is not None:  # no match can be too deep
+                self.pos = found.end()
+                too_deep = False
+            else:
+                self.pos += 1
+                too_deep = depth >= max_depth or self.close(depth, max_depth)
+        else:
+            found = self.match(_STRING if first == ord('"') else _SCALAR)
+            if found is None:
+                raise Invalid(f"unexpected {chr(first)!r}")
+            self.pos = found.end()
+            too_deep = False
+        if self.pos - self.mark - start > self.max_bytes:
+            raise TooLarge
+        return start, too_deep
 
     def since(self, start: int) -> bytearray:
         """The bytes from ``start`` (an offset from ``mark``) to ``pos``."""
@@ -166,7 +171,9 @@ def document_items(
     """The records of the document ``handle`` reads (see the module's docstring); with
     ``owns``, only the records whose ordinal it accepts (the others are not even parsed)."""
     buffer = _Buffer(handle, max_bytes)
-    if buffer.match(_BOM):
+    while len(buffer.data) < len(_BOM.pattern) and buffer.more():
+        pass
+    if buffer.match(_BOM, grow=False):
         buffer.pos = buffer.mark = 3
     buffer.skip(_SPACE)
     first = buffer.peek()
