@@ -4,12 +4,17 @@
     python benchmarks/bench_learn.py --traces 100000       # the suggest target: a 100k store
     python benchmarks/bench_learn.py --gigabytes 1         # the memory target: a 1 GB input
     python benchmarks/bench_learn.py --concurrent 8        # suggest while 8 learners write
+    python benchmarks/bench_learn.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
+                                     [--concurrent 4]      # the same into PostgreSQL
 
 Prints one JSON object: the input's size, the time ``json.load`` takes to merely parse it, and
 for each ``--jobs`` value ``engram learn``'s wall time, traces/s, ratio to the parse time and
-peak RSS; then the median wall time of a cold ``engram suggest`` process on the learned store.
-With ``--concurrent N``, also the wall times of cold ``engram suggest`` processes run one after
-another while N learners write different corpora into one fresh store.
+peak RSS; then the median wall time of a cold ``engram suggest`` process on the learned store,
+and its ratio to the floor: a Python process that opens the store with sqlite3 and runs one query.
+With ``--concurrent N``, N learners write different corpora into one fresh store at once: their
+wall time and throughput, and the wall times of cold ``engram suggest`` processes run one after
+another meanwhile. With ``--database-url``, every store is a fresh schema in that PostgreSQL
+database (dropped afterwards).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,33 +75,76 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[float, float, str
     return float(seconds), float(peak), done.stdout
 
 
+@contextmanager
+def store_env(folder: Path, database_url: str | None) -> Iterator[dict[str, str]]:
+    """The environment of an ``engram`` child writing a fresh store: a SQLite file in
+    ``folder``, or a new schema of ``database_url``, dropped afterwards."""
+    env = {**os.environ, "ENGRAM_DIR": str(folder), "ENGRAM_NO_PROGRESS": "1"}
+    env.pop("ENGRAM_DATABASE_URL", None)
+    if database_url is None:
+        (folder / "engram.db").unlink(missing_ok=True)
+        yield env
+        return
+    from sqlalchemy import create_engine
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in database_url else "?"
+    env["ENGRAM_DATABASE_URL"] = f"{database_url}{separator}options=-csearch_path%3D{schema}"
+    try:
+        yield env
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def sqlite_floor(store: Path, runs: int) -> float:
+    """Median wall time of a Python process that opens the store with sqlite3, one query."""
+    code = (
+        "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);"
+        "c.execute('SELECT count(*) FROM rules').fetchone()"
+    )
+    return statistics.median(
+        run([sys.executable, "-c", code, str(store / "engram.db")], {})[0] for _ in range(runs)
+    )
+
+
 def suggest_times(env: dict[str, str], runs: int) -> list[float]:
     command = [sys.executable, "-m", "engram", "suggest", "--category", "refactoring"]
     return [run(command, env)[0] for _ in range(runs)]
 
 
-def learn_benchmark(corpus: Path, workdir: Path, jobs: list[int], suggests: int) -> dict[str, Any]:
+def learn_benchmark(
+    corpus: Path, workdir: Path, jobs: list[int], suggests: int, database_url: str | None
+) -> dict[str, Any]:
     results: dict[str, Any] = {"input_mb": round(corpus.stat().st_size / 1e6, 1)}
+    if database_url:
+        results["database"] = "postgresql"
     for n in jobs:
         store = workdir / f".engram-jobs{n}"
-        (store / "engram.db").unlink(missing_ok=True)
-        env = {**os.environ, "ENGRAM_DIR": str(store), "ENGRAM_NO_PROGRESS": "1"}
-        env.pop("ENGRAM_DATABASE_URL", None)
-        seconds, peak, output = peak_rss_mb(
-            ["learn", str(corpus), "--json", "--quiet", "--jobs", str(n)], env
-        )
-        summary = json.loads(output)
-        results["traces"] = summary["traces_read"]
-        results[f"jobs_{n}"] = {
-            "learn_s": round(seconds, 2),
-            "traces_per_s": round(summary["traces_read"] / seconds),
-            "peak_rss_mb": round(peak),
-        }
-        if n == jobs[0]:
-            times = suggest_times(env, suggests)
-            results["suggest_cold_median_s"] = round(statistics.median(times), 3)
-            results["suggest_cold_max_s"] = round(max(times), 3)
-            results["rules_active"] = summary["rules_active"]
+        with store_env(store, database_url) as env:
+            seconds, peak, output = peak_rss_mb(
+                ["learn", str(corpus), "--json", "--quiet", "--jobs", str(n)], env
+            )
+            summary = json.loads(output)
+            results["traces"] = summary["traces_read"]
+            results[f"jobs_{n}"] = {
+                "learn_s": round(seconds, 2),
+                "traces_per_s": round(summary["traces_read"] / seconds),
+                "peak_rss_mb": round(peak),
+            }
+            if n == jobs[0]:
+                times = suggest_times(env, suggests)
+                results["suggest_cold_median_s"] = round(statistics.median(times), 3)
+                results["suggest_cold_max_s"] = round(max(times), 3)
+                results["rules_active"] = summary["rules_active"]
+                if database_url is None:
+                    floor = sqlite_floor(store, suggests)
+                    results["sqlite3_floor_s"] = round(floor, 3)
+                    results["suggest_over_floor"] = round(statistics.median(times) / floor, 1)
     parse = parse_seconds(corpus)
     results["json_load_s"] = round(parse, 2)
     for n in jobs:
@@ -101,18 +152,24 @@ def learn_benchmark(corpus: Path, workdir: Path, jobs: list[int], suggests: int)
     return results
 
 
-def concurrent_benchmark(workdir: Path, learners: int, traces_each: int) -> dict[str, Any]:
-    """Cold ``suggest`` processes, one after another, while ``learners`` learn at once."""
+def concurrent_benchmark(
+    workdir: Path, learners: int, traces_each: int, database_url: str | None
+) -> dict[str, Any]:
+    """``learners`` learning at once into one store, and cold ``suggest`` processes run one
+    after another meanwhile."""
+    with store_env(workdir / ".engram-concurrent", database_url) as env:
+        return _concurrent(workdir, learners, traces_each, env)
+
+
+def _concurrent(
+    workdir: Path, learners: int, traces_each: int, env: dict[str, str]
+) -> dict[str, Any]:
     corpora = []
     for index in range(learners):
         path = workdir / f"part-{index}-{traces_each}.json"
         if not path.exists():
             write_corpus(default_scenario(traces_each, seed=100 + index), path)
         corpora.append(path)
-    store = workdir / ".engram-concurrent"
-    (store / "engram.db").unlink(missing_ok=True)
-    env = {**os.environ, "ENGRAM_DIR": str(store), "ENGRAM_NO_PROGRESS": "1"}
-    env.pop("ENGRAM_DATABASE_URL", None)
     run([sys.executable, "-m", "engram", "learn", str(corpora[0]), "-q"], env)  # a first store
     started = time.perf_counter()
     children = [
@@ -127,11 +184,13 @@ def concurrent_benchmark(workdir: Path, learners: int, traces_each: int) -> dict
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     failures = [child.stderr.read().decode() for child in children if child.wait() != 0]
+    elapsed = time.perf_counter() - started
     times.sort()
     return {
         "learners": learners,
         "traces_each": traces_each,
-        "all_learners_s": round(time.perf_counter() - started, 1),
+        "all_learners_s": round(elapsed, 1),
+        "all_learners_traces_per_s": round(learners * traces_each / elapsed),
         "learner_failures": failures,
         "suggests": len(times),
         "suggest_while_learning_median_s": round(statistics.median(times), 3),
@@ -151,18 +210,21 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, help="time suggest while N learners write")
     parser.add_argument("--traces-each", type=int, default=2_500)
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp folder)")
+    parser.add_argument("--database-url", help="learn into fresh schemas of this PostgreSQL")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="engram-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     if args.concurrent:
-        result = concurrent_benchmark(workdir, args.concurrent, args.traces_each)
+        result = concurrent_benchmark(
+            workdir, args.concurrent, args.traces_each, args.database_url
+        )
     else:
         traces = int(args.gigabytes * 1e9 / TRACE_BYTES) if args.gigabytes else args.traces
         corpus = workdir / f"traces-{traces}.json"
         if not corpus.exists():
             write_corpus(default_scenario(traces, seed=1), corpus)
         jobs = [int(n) for n in args.jobs.split(",")]
-        result = learn_benchmark(corpus, workdir, jobs, args.suggest_runs)
+        result = learn_benchmark(corpus, workdir, jobs, args.suggest_runs, args.database_url)
     result["cpu"] = os.cpu_count()
     print(json.dumps(result, indent=2))
 
