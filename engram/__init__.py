@@ -15,14 +15,14 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from engram.learner import LearnSummary, learn
-    from engram.mining.miner import MiningSettings
+    from engram.mining.settings import MiningSettings
     from engram.playbook import Playbook, inject, suggest
     from engram.store import Store, open_store
 
 _LAZY = {
     "learn": "engram.learner",
     "LearnSummary": "engram.learner",
-    "MiningSettings": "engram.mining.miner",
+    "MiningSettings": "engram.mining.settings",
     "Playbook": "engram.playbook",
     "suggest": "engram.playbook",
     "inject": "engram.playbook",

@@ -15,7 +15,7 @@ from engram.errors import EngramError, StoreError
 from engram.extract import Extractor, default_extractors
 from engram.loaders import Problem, expand_paths, loader_names
 from engram.loaders.records import Reading
-from engram.mining.miner import MiningSettings, mine
+from engram.mining.settings import MiningSettings
 from engram.parallel import load_parallel, load_serial
 from engram.progress import Progress
 from engram.redact import redaction
@@ -345,6 +345,8 @@ def _mine_and_save(
     once, the rules in the store always come from one consistent mining, and the last
     learner to write runs is the one whose rules stand.
     """
+    from engram.mining.miner import mine
+
     for _attempt in range(MINING_ATTEMPTS):
         version = store.data_version()
         result = mine(store, settings)

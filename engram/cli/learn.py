@@ -64,7 +64,7 @@ def learn_command(
     hold no run (an unused session) are counted as empty, not skipped.
     """
     from engram.learner import learn
-    from engram.mining.miner import MiningSettings
+    from engram.mining.settings import MiningSettings
 
     if not paths and task_key is None:
         raise typer.BadParameter("give trace files or folders to learn", param_hint="PATHS")

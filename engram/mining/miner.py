@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +12,7 @@ from engram.mining.comparable import Comparable, comparable
 from engram.mining.duplicates import merge_near_duplicates
 from engram.mining.failure_rules import failure_rules
 from engram.mining.redundancy import Dropped, Group, reduce_scope
+from engram.mining.settings import MiningSettings
 from engram.mining.stats import bh_qvalues, fisher_p, newcombe_interval
 from engram.mining.stratified import EXACT_BELOW, Sums, exact_p, heterogeneity_p
 from engram.rules import Evidence, Rule, Stratified, rule_id
@@ -21,27 +21,6 @@ from engram.store.store import MICROS
 
 #: A sparse test whose approximate p is below this is computed exactly (see ``exact_p``).
 SPARSE_RECHECK = 0.2
-
-
-@dataclass(frozen=True, slots=True)
-class MiningSettings:
-    min_support: int = 5  # runs with the feature, and without it, in the scope
-    alpha: float = 0.05  # the largest q-value a rule may have
-    min_difference: float = 0.10  # the smallest |pass-rate difference| a rule may have
-    confidence: float = 0.95  # of the interval whose bound is the score
-    jaccard: float = 0.8  # features whose runs overlap this much make one rule
-    scope_kinds: tuple[str, ...] = ("category",)  # mined besides all runs
-
-    def __post_init__(self) -> None:
-        # Scopes asked for add to the default ones (all runs, each category), never replace them.
-        kinds = dict.fromkeys(("category", *self.scope_kinds))
-        kinds.pop("all", None)
-        object.__setattr__(self, "scope_kinds", tuple(kinds))
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["scope_kinds"] = list(self.scope_kinds)
-        return data
 
 
 @dataclass(slots=True)
