@@ -60,6 +60,12 @@ def suggest(
     With ``instruction`` and no category (or one with fewer than ``MIN_CATEGORY_RUNS`` runs),
     the categories of the most similar past tasks stand in, their rules weighed by similarity.
     """
+    if store is None and not _quick_store():  # one full opening for all the reads below
+        from engram.store import open_store
+
+        with open_store() as opened:
+            return suggest(category, agent=agent, model=model, store=opened, limit=limit,
+                           instruction=instruction)  # fmt: skip
     scopes = [("all", "")]
     selectors: dict[str, str] = {}
     for kind, value in (("category", category), ("agent", agent), ("model", model)):
@@ -137,6 +143,14 @@ def _known_categories(store: Store | None) -> list[str]:
     from engram.store.quick import read_categories
 
     return _answer(store, read_categories, lambda opened: opened.known_categories())
+
+
+def _quick_store() -> bool:
+    """Whether the store is a SQLite file the quick read path may answer from."""
+    from engram.config import resolve_database_url
+    from engram.store.quick import sqlite_path
+
+    return sqlite_path(resolve_database_url()[0]) is not None
 
 
 def _answer(
