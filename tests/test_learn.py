@@ -153,14 +153,14 @@ def test_a_failed_batch_leaves_the_store_as_it_was_before_it(
 def test_runs_left_by_a_broken_learn_are_mined_by_the_next(
     planted_corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from engram import learner
+    from engram.mining import miner
 
     with monkeypatch.context() as patch:
 
         def broken_mine(*_args: Any, **_kwargs: Any) -> Any:
             raise StoreError("killed before mining")
 
-        patch.setattr(learner, "mine", broken_mine)
+        patch.setattr(miner, "mine", broken_mine)
         with pytest.raises(StoreError):
             engram.learn([planted_corpus])
     with open_store() as store:

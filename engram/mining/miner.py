@@ -106,6 +106,9 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     absorbed = 0
     selected: dict[tuple[str, str], list[tuple[Test, Group]]] = {}
     for scope, scope_tests in sorted(by_scope.items()):
+        if len(scope_tests) == 1:  # nothing to condition on: no need to read the runs
+            selected[scope] = [(scope_tests[0], Group(scope_tests[0], column=0))]
+            continue
         runs, passed, strata, members = store.scope_runs(*scope, [t.feature for t in scope_tests])
         position = {pk: i for i, pk in enumerate(runs)}
         columns = [_membership(members[t.feature], position) for t in scope_tests]
