@@ -3,7 +3,9 @@
     python benchmarks/bench_harbor.py                 # 2,000 trials with Claude Code logs
 
 Writes the same generated runs twice (a job folder of trial folders, and one aggregated JSON
-file), learns each into a fresh store in a fresh process, and prints the times as JSON.
+file), learns each into a fresh store in a fresh process (``--jobs 1`` and ``2``), and prints the
+times as JSON, with each input's parse floor: a fresh process that ``json.loads`` every line of
+every JSON Lines file and ``json.load``s every JSON file it holds (and reads the rest).
 """
 
 from __future__ import annotations
@@ -19,12 +21,39 @@ from pathlib import Path
 
 from engram.synthetic import default_scenario, write_corpus, write_harbor_job
 
+PARSE = """
+import json, os, sys, time
+started = time.perf_counter()
+root = sys.argv[1]
+paths = [root] if os.path.isfile(root) else [
+    os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names]
+for path in paths:
+    with open(path, "rb") as handle:
+        if path.endswith(".jsonl"):
+            for line in handle:
+                if line.strip():
+                    json.loads(line)
+        elif path.endswith(".json"):
+            json.load(handle)
+        else:
+            handle.read()
+print(time.perf_counter() - started)
+"""
 
-def learn_seconds(target: Path, store: Path) -> tuple[float, dict[str, object]]:
+
+def parse_seconds(target: Path) -> float:
+    done = subprocess.run([sys.executable, "-c", PARSE, str(target)], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return float(done.stdout)
+
+
+def learn_seconds(target: Path, store: Path, jobs: int) -> tuple[float, dict[str, object]]:
     env = {**os.environ, "ENGRAM_DIR": str(store), "ENGRAM_NO_PROGRESS": "1"}
     env.pop("ENGRAM_DATABASE_URL", None)
+    (store / "engram.db").unlink(missing_ok=True)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "engram", "learn", str(target), "--json", "-q"],
+    done = subprocess.run([sys.executable, "-m", "engram", "learn", str(target), "--json", "-q",
+                           "--jobs", str(jobs)],
                           env=env, capture_output=True, text=True, check=False)  # fmt: skip
     return time.perf_counter() - started, json.loads(done.stdout)
 
@@ -44,13 +73,17 @@ def main() -> None:
         write_corpus(scenario, aggregated)
     results = {}
     for name, target in (("harbor_job", job.parent), ("aggregated_json", aggregated)):
-        seconds, summary = learn_seconds(target, workdir / f".engram-{name}")
-        results[name] = {
-            "traces": summary["traces_read"],
-            "learn_s": round(seconds, 2),
-            "traces_per_s": round(summary["traces_read"] / seconds),
-            "skipped": summary["skipped"],
-        }
+        parse = parse_seconds(target)
+        results[name] = {"parse_floor_s": round(parse, 2)}
+        for jobs in (1, 2):
+            seconds, summary = learn_seconds(target, workdir / f".engram-{name}", jobs)
+            results[name][f"jobs_{jobs}"] = {
+                "traces": summary["traces_read"],
+                "learn_s": round(seconds, 2),
+                "traces_per_s": round(summary["traces_read"] / seconds),
+                "learn_over_parse": round(seconds / parse, 2),
+                "skipped": summary["skipped"],
+            }
     print(json.dumps({**results, "cpu": os.cpu_count()}, indent=2))
 
 
