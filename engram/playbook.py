@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engram.instruction import task_category
@@ -14,6 +13,7 @@ from engram.selectors import unknown_category
 
 if TYPE_CHECKING:
     from engram.store import Store
+    from engram.store.quick import Source
 
 #: A category with fewer runs than this says too little; similar tasks' categories help out.
 MIN_CATEGORY_RUNS = 10
@@ -146,25 +146,25 @@ def _known_categories(store: Store | None) -> list[str]:
 
 
 def _quick_store() -> bool:
-    """Whether the store is a SQLite file the quick read path may answer from."""
+    """Whether the quick read path may answer from the store (SQLite, or PostgreSQL)."""
     from engram.config import resolve_database_url
-    from engram.store.quick import sqlite_path
+    from engram.store.quick import quick_source
 
-    return sqlite_path(resolve_database_url()[0]) is not None
+    return quick_source(resolve_database_url()[0]) is not None
 
 
 def _answer(
-    store: Store | None, quick: Callable[[Path], T | None], full: Callable[[Store], T]
+    store: Store | None, quick: Callable[[Source], T | None], full: Callable[[Store], T]
 ) -> T:
     """A read from ``store``; without one, from the quick SQLite path when it can answer,
     else from the store opened the full way."""
     if store is not None:
         return full(store)
     from engram.config import resolve_database_url
-    from engram.store.quick import sqlite_path
+    from engram.store.quick import quick_source
 
-    path = sqlite_path(resolve_database_url()[0])
-    found = quick(path) if path else None
+    source = quick_source(resolve_database_url()[0])
+    found = quick(source) if source else None
     if found is not None:
         return found
     from engram.store import open_store
@@ -245,11 +245,11 @@ def _read(
     statuses = ("active", "pinned")
     if store is None:
         from engram.config import resolve_database_url
-        from engram.store.quick import read_playbook, sqlite_path
+        from engram.store.quick import quick_source, read_playbook
 
         url, _location, _created = resolve_database_url()
-        path = sqlite_path(url)
-        answer = read_playbook(path, scopes, statuses, selectors) if path else None
+        source = quick_source(url)
+        answer = read_playbook(source, scopes, statuses, selectors) if source else None
         if answer is not None:
             return answer
         from engram.store import open_store

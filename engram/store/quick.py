@@ -1,8 +1,10 @@
-"""Read-only answers for the hot path (``suggest``, ``inject``) from a SQLite store through the
-standard library's driver, so a prompt hook starts without importing SQLAlchemy.
+"""Read-only answers for the hot path (``suggest``, ``inject``) straight through the database's
+driver (the standard library's sqlite3, or psycopg for PostgreSQL), so a prompt hook starts
+without importing SQLAlchemy.
 
-Anything out of the ordinary (no file, an older or newer schema, a locked or broken database)
-returns None and the caller opens the full Store instead, which migrates and reports errors.
+Anything out of the ordinary (no store, an older or newer schema, a locked or broken database,
+no psycopg) returns None and the caller opens the full Store instead, which migrates and
+reports errors.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engram.rules import Rule
 from engram.store.revisions import HEAD
@@ -27,8 +31,27 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url[len(prefix) :])
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A store the quick path can read: a SQLite file, or a PostgreSQL URI for psycopg."""
+
+    sqlite: Path | None = None
+    postgres: str | None = None
+
+
+def quick_source(url: str) -> Source | None:
+    """Where the quick path reads the store at ``url`` (a SQLAlchemy URL), if it can."""
+    path = sqlite_path(url)
+    if path is not None:
+        return Source(sqlite=path)
+    for prefix in ("postgresql+psycopg://", "postgresql://"):
+        if url.startswith(prefix):
+            return Source(postgres="postgresql://" + url[len(prefix) :])
+    return None
+
+
 def read_playbook(
-    path: Path,
+    source: Source,
     scopes: Collection[tuple[str, str]],
     statuses: Collection[str],
     selectors: dict[str, str],
@@ -36,59 +59,83 @@ def read_playbook(
     """Rules in ``scopes`` with ``statuses`` (best first) and the number of runs ``selectors``
     pick, or None when the store should be opened the full way."""
     try:
-        with _connect(path) as conn:
+        with _connect(source) as (conn, mark):
             version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            if version is None or version[0] != HEAD:
+            if version is None or version["version_num"] != HEAD:
                 return None
-            scope_sql = " OR ".join("(scope_kind = ? AND scope_value = ?)" for _ in scopes)
-            status_sql = ", ".join("?" for _ in statuses)
+            scope_sql = " OR ".join(f"(scope_kind = {mark} AND scope_value = {mark})"
+                                    for _ in scopes)  # fmt: skip
+            status_sql = ", ".join(mark for _ in statuses)
             rows = conn.execute(
                 f"SELECT * FROM rules WHERE status IN ({status_sql}) AND ({scope_sql})"
                 " ORDER BY score DESC, id",
                 [*statuses, *(v for scope in scopes for v in scope)],
             ).fetchall()
-            where = " AND ".join(f"{_SCOPE_COLUMNS[key]} = ?" for key in selectors) or "1"
-            (traces,) = conn.execute(
-                f"SELECT count(*) FROM traces WHERE {where}", list(selectors.values())
-            ).fetchone()
-    except (sqlite3.Error, KeyError):
+            where = " AND ".join(f"{_SCOPE_COLUMNS[key]} = {mark}" for key in selectors)
+            traces = conn.execute(
+                f"SELECT count(*) AS n FROM traces WHERE {where or '1 = 1'}",
+                list(selectors.values()),
+            ).fetchone()["n"]
+    except (_Unreadable, KeyError):
         return None
     return [rule_from_mapping(row) for row in rows], int(traces)
 
 
-def read_agent_tools(path: Path) -> dict[str, set[str]] | None:
+def read_agent_tools(source: Source) -> dict[str, set[str]] | None:
     """Per agent, the tools and MCP servers its runs showed, or None to ask the full Store."""
     try:
-        with _connect(path) as conn:
+        with _connect(source) as (conn, _mark):
             rows = conn.execute("SELECT agent, key FROM agent_tools").fetchall()
-    except sqlite3.Error:
+    except _Unreadable:
         return None
     tools: dict[str, set[str]] = {}
-    for agent, key in rows:
-        tools.setdefault(agent, set()).add(key)
+    for row in rows:
+        tools.setdefault(row["agent"], set()).add(row["key"])
     return tools
 
 
-def read_categories(path: Path) -> list[str] | None:
+def read_categories(source: Source) -> list[str] | None:
     """Every category the store has runs or rules of, or None to ask the full Store."""
     try:
-        with _connect(path) as conn:
+        with _connect(source) as (conn, _mark):
             rows = conn.execute(
                 "SELECT category FROM traces WHERE category IS NOT NULL UNION "
                 "SELECT scope_value FROM rules WHERE scope_kind = 'category'"
             ).fetchall()
-    except sqlite3.Error:
+    except _Unreadable:
         return None
-    return sorted(row[0] for row in rows)
+    return sorted(row["category"] for row in rows)
+
+
+class _Unreadable(Exception):
+    """The quick path cannot read this store: the full Store will say why."""
 
 
 @contextmanager
-def _connect(path: Path) -> Iterator[sqlite3.Connection]:
-    if not path.is_file():
-        raise sqlite3.OperationalError("no such store")
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+def _connect(source: Source) -> Iterator[tuple[Any, str]]:
+    """A read-only connection whose rows are mappings, and its parameter mark."""
+    if source.sqlite is not None:
+        if not source.sqlite.is_file():
+            raise _Unreadable("no such store")
+        try:
+            conn = sqlite3.connect(f"{source.sqlite.absolute().as_uri()}?mode=ro", uri=True,
+                                   timeout=30)  # fmt: skip
+            conn.row_factory = sqlite3.Row
+            try:
+                yield conn, "?"
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise _Unreadable(str(exc)) from exc
+        return
     try:
-        conn.row_factory = sqlite3.Row
-        yield conn
-    finally:
-        conn.close()
+        import psycopg
+        from psycopg.rows import dict_row
+    except ImportError as exc:
+        raise _Unreadable("no psycopg") from exc
+    try:
+        with psycopg.connect(str(source.postgres), row_factory=dict_row, autocommit=True,
+                             connect_timeout=10) as postgres:  # fmt: skip
+            yield postgres, "%s"
+    except psycopg.Error as exc:
+        raise _Unreadable(str(exc)) from exc

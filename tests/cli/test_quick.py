@@ -68,9 +68,9 @@ def test_anything_unsure_goes_to_the_app(args: list[str]) -> None:
     assert quick(*args)[0] is None
 
 
-def _modules_after_a_suggest(cwd: Path) -> tuple[str, str]:
-    """The heavy modules a fresh ``engram suggest`` on the quick path imported (SQLite store),
-    and what it said on stderr."""
+def _modules_after_a_suggest(cwd: Path, sqlite: bool) -> tuple[str, str]:
+    """The heavy modules a fresh ``engram suggest`` on the quick path imported (from the
+    test's store, or with ``sqlite`` from the SQLite store in ENGRAM_DIR), and its stderr."""
     import os
     import subprocess
     import sys
@@ -80,19 +80,20 @@ def _modules_after_a_suggest(cwd: Path) -> tuple[str, str]:
         "print(sorted(m for m in ('typer', 'click', 'rich', 'sqlalchemy', 'scipy', 'pandas',"
         " 'sklearn') if m in sys.modules))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "ENGRAM_DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if not (sqlite and k == "ENGRAM_DATABASE_URL")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=cwd, env=env)  # fmt: skip
     return done.stdout.strip().splitlines()[-1], done.stderr
 
 
 def test_the_quick_path_imports_no_cli_framework_before_the_first_learn(tmp_path: Path) -> None:
-    modules, said = _modules_after_a_suggest(tmp_path)
+    modules, said = _modules_after_a_suggest(tmp_path, sqlite=True)
     assert modules == "[]"
     assert said.startswith("engram: error: no engram store at") and "engram learn" in said
     assert not (tmp_path / ".engram").exists()  # a read makes no store
 
 
-@pytest.mark.usefixtures("sqlite_only", "learned")
+@pytest.mark.usefixtures("learned")
 def test_the_quick_path_imports_no_cli_framework_on_a_learned_store(tmp_path: Path) -> None:
-    assert _modules_after_a_suggest(tmp_path) == ("[]", "")
+    """On SQLite through sqlite3, on PostgreSQL through psycopg: neither needs SQLAlchemy."""
+    assert _modules_after_a_suggest(tmp_path, sqlite=False) == ("[]", "")

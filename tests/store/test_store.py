@@ -13,7 +13,7 @@ from engram.errors import RuleNotFoundError
 from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL, Store, open_store
 from engram.store.models import RuleRow
-from engram.store.quick import read_playbook, sqlite_path
+from engram.store.quick import quick_source, read_playbook
 from engram.trace import Agent, Outcome, Step, Task, Trace, content_id
 
 
@@ -163,13 +163,12 @@ def test_stats_split_errors_from_failures(store: Store) -> None:
 
 
 def test_the_quick_read_path_agrees_with_the_store(store: Store) -> None:
-    path = sqlite_path(store.engine.url.render_as_string(hide_password=False))
-    if path is None:
-        pytest.skip("the quick path reads SQLite stores only")
+    source = quick_source(store.engine.url.render_as_string(hide_password=False))
+    assert source is not None  # SQLite, or PostgreSQL through psycopg
     add(store, [make_trace(i, category="docs" if i % 2 else "bug_fix") for i in range(6)])
     store.save_rules([mined_rule(), mined_rule("tool:Read", "avoid")], ["all"], None)
     scopes = [("all", ""), ("category", "docs")]
-    quick = read_playbook(path, scopes, ("active", "pinned"), {"category": "docs"})
+    quick = read_playbook(source, scopes, ("active", "pinned"), {"category": "docs"})
     assert quick is not None
     rules, traces = quick
     assert [r.as_dict() for r in rules] == [r.as_dict() for r in store.rules(scopes=scopes)]
