@@ -138,8 +138,9 @@ class _Buffer:
         if first is None:
             raise Invalid("unexpected end of data")
         if first in _OPENING:
-            found = _CONTAINER.match(self.data, self.pos)
-            if depth + _NESTED < max_depth and found is not None:  # no match can be too deep
+            # The fast way, when no match can be too deep; else bracket by bracket.
+            found = _CONTAINER.match(self.data, self.pos) if depth + _NESTED < max_depth else None
+            if found is not None:
                 self.pos = found.end()
                 too_deep = False
             else:
