@@ -1,5 +1,6 @@
 """The commands an agent harness or a hook calls before every run, answered without importing
-the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document.
+the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document, and
+``engram mcp``.
 
 Anything this parser is not sure of (``--help``, an option it does not know, a value out of
 range, an option given twice) returns None, and the full typer app handles the command line,
@@ -60,6 +61,10 @@ _INJECT_FLAGS = {"--section": "section", "--quiet": "quiet", "-q": "quiet"}
 
 def run(argv: Sequence[str]) -> int | None:
     """The exit code of a command handled here, or None to hand it to the typer app."""
+    if list(argv) == ["mcp"]:  # the MCP server, started by an agent at each session
+        from engram.mcp_server import serve
+
+        return _guarded(serve)
     if not argv or argv[0] not in ("suggest", "inject"):
         return None
     from engram.render.markdown import DEFAULT_MAX_TOKENS

@@ -97,3 +97,16 @@ def test_the_quick_path_imports_no_cli_framework_before_the_first_learn(tmp_path
 def test_the_quick_path_imports_no_cli_framework_on_a_learned_store(tmp_path: Path) -> None:
     """On SQLite through sqlite3, on PostgreSQL through psycopg: neither needs SQLAlchemy."""
     assert _modules_after_a_suggest(tmp_path, sqlite=False) == ("[]", "")
+
+
+def test_the_mcp_server_starts_without_the_cli_framework(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom engram.cli.quick import run\ncode = run(['mcp'])\n"
+        "print(code, 'typer' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+    assert done.stdout.split() == ["0", "False"], done.stdout + done.stderr  # EOF: it ends
