@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 BEGIN = "<!-- engram:begin rules={ids} -->"
+BEGIN_PREFIX = "<!-- engram:begin"
 END = "<!-- engram:end -->"
 BLOCK = re.compile(r"<!-- engram:begin(?: rules=[A-Za-z0-9_,]*)? -->.*?<!-- engram:end -->", re.S)
 _BEGIN = re.compile(r"<!-- engram:begin rules=([A-Za-z0-9_,]*) -->")

@@ -46,6 +46,7 @@ def _register() -> None:
         compare,
         exchange,
         failures,
+        hooks,
         inject,
         learn,
         mcp,
@@ -69,6 +70,7 @@ def _register() -> None:
     app.command("import")(exchange.import_command)
     app.add_typer(patterns.app, name="patterns")
     app.add_typer(playbook.app, name="playbook")
+    app.add_typer(hooks.app, name="hooks")
 
 
 _register()

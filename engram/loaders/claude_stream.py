@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engram.marker import BEGIN_PREFIX
 from engram.trace import Step
 
 INPUT_LIMIT = 300
@@ -40,6 +41,7 @@ class StreamSummary:
     usage: dict[str, int] = field(default_factory=dict)  # summed once per API message
     edited: dict[str, list[int]] = field(default_factory=dict)  # path: [added, removed]
     events: int = 0
+    given: list[str] = field(default_factory=list)  # engram blocks hooks added to the context
 
 
 def read_events(events: Iterable[Any]) -> StreamSummary:
@@ -91,6 +93,19 @@ class EventReader:
                 _read_user(summary, self._calls, event, message)
         elif kind == "result":
             summary.result = event
+        elif kind == "attachment":
+            _read_attachment(summary, event.get("attachment"))
+
+
+def _read_attachment(summary: StreamSummary, attachment: Any) -> None:
+    """Context a hook gave the session (Claude Code 2.1 records it as ``hook_additional_context``
+    attachments): engram's blocks say which rules the session was given."""
+    if not isinstance(attachment, dict) or attachment.get("type") != "hook_additional_context":
+        return
+    content = attachment.get("content")
+    for text in content if isinstance(content, list) else [content]:
+        if isinstance(text, str) and BEGIN_PREFIX in text and len(summary.given) < 20:
+            summary.given.append(text[:200_000])
 
 
 def _read_assistant(

@@ -144,7 +144,8 @@ def finalize(
         task.instruction = redact(task.instruction)
         if not (task.category and task.title):
             parse_task_header(task.instruction, task)
-        trace.injected_rules = injected_rule_ids(task.instruction)
+        given = (*injected_rule_ids(task.instruction), *trace.injected_rules)
+        trace.injected_rules = tuple(dict.fromkeys(given))  # in the instruction, or by a hook
     task.id, task.title = redact_optional(task.id), redact_optional(task.title)
     trace.run_id, trace.job = redact_optional(trace.run_id), redact_optional(trace.job)
     trace.trace_id = content_id(trace)

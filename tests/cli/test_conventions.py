@@ -27,7 +27,8 @@ def _walk(command: object, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]
         yield prefix
         return
     for name, child in sorted(sub.items()):
-        yield from _walk(child, (*prefix, name))
+        if not getattr(child, "hidden", False):  # what an installed hook runs, not a person
+            yield from _walk(child, (*prefix, name))
 
 
 def params(path: tuple[str, ...]) -> dict[str, object]:
@@ -68,6 +69,8 @@ QUIET_RUNS: dict[tuple[str, ...], Callable[..., tuple[list[str], bool]]] = {
     ("patterns", "restore"): lambda c, **_: ([c["rule"]], True),
     ("patterns", "edit"): lambda c, **_: ([c["rule"], "--text", "Run the tests."], True),
     ("patterns", "add"): lambda c, **_: (["Ask first.", "--kind", "do"], True),
+    ("hooks", "install"): lambda c, **_: ([], False),
+    ("hooks", "uninstall"): lambda c, **_: ([], False),
 }
 
 
@@ -121,6 +124,7 @@ def test_every_command_that_takes_a_category_names_an_unknown_one(
         ("failures",): [],
         ("patterns", "list"): [],
         ("patterns", "add"): ["Ask first."],
+        ("hooks", "install"): [],
     }
     taking = with_option("category")
     assert set(taking) == set(runs), "a command with --category needs an entry here"

@@ -1,0 +1,285 @@
+"""Claude Code hooks: guidance when a session starts, learning when it ends.
+
+``install`` merges engram's hooks into a Claude Code settings file, keeping every other hook
+and setting; ``uninstall`` removes only engram's. The registered commands run ``engram hooks
+run EVENT``, which reads the hook's event JSON on stdin (``run_hook``).
+
+A hook never harms the session: whatever goes wrong (no store, a locked or broken store, a bad
+event) it prints nothing, exits 0 before its timeout, and leaves a line in ``.engram/hooks.log``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engram.errors import EngramError
+
+#: The events engram hooks into, the matcher it registers, and the hook's timeout in seconds.
+EVENTS: dict[str, tuple[str | None, int]] = {
+    "SessionStart": ("startup|resume|clear|compact", 10),
+    "SessionEnd": (None, 120),
+}
+_RUN = ("hooks", "run")  # how engram's own commands are told apart from others'
+MARGIN = 2.0  # seconds before the hook's timeout by which a hook gives up
+LOG = "hooks.log"
+AGENT = "claude-code"  # the agent name engram's Claude Code loaders give sessions
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    """One of engram's hooks in a settings file."""
+
+    settings: Path
+    event: str
+    matcher: str | None
+    command: str
+
+
+def settings_path(user: bool = False, project: Path | None = None) -> Path:
+    """The settings file hooks go into: the project's, or the user's (``--user``)."""
+    if user:
+        return Path.home() / ".claude" / "settings.json"
+    return (project or Path.cwd()) / ".claude" / "settings.json"
+
+
+def command_for(event: str, category: str | None = None) -> str:
+    """The shell command a hook for ``event`` runs: this Python's engram, wherever it lives."""
+    args = [sys.executable, "-m", "engram", *_RUN, _event_name(event)]
+    if category and event == "SessionStart":
+        args += ["--category", category]
+    return shlex.join(args)
+
+
+def install(path: Path, category: str | None = None) -> list[Installed]:
+    """Put engram's hooks into the settings at ``path`` (made if missing), replacing engram's
+    earlier ones and keeping everything else; what is installed."""
+    settings = _read(path)
+    hooks = settings.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise EngramError(f"{path}: 'hooks' is not an object", hint="fix the file by hand first")
+    _remove_ours(hooks)
+    for event, (matcher, timeout) in EVENTS.items():
+        group: dict[str, Any] = {"hooks": [{"type": "command", "command": command_for(
+            event, category), "timeout": timeout}]}  # fmt: skip
+        if matcher is not None:
+            group = {"matcher": matcher, **group}
+        hooks.setdefault(event, []).append(group)
+    _write(path, settings)
+    return installed(path)
+
+
+def uninstall(path: Path) -> int:
+    """Take engram's hooks out of the settings at ``path``; how many were removed."""
+    if not path.exists():
+        return 0
+    settings = _read(path)
+    hooks = settings.get("hooks")
+    if not isinstance(hooks, dict):
+        return 0
+    removed = _remove_ours(hooks)
+    if not hooks:
+        del settings["hooks"]
+    if removed:
+        _write(path, settings)
+    return removed
+
+
+def installed(path: Path) -> list[Installed]:
+    """engram's hooks in the settings at ``path`` (none if it is missing or unreadable)."""
+    try:
+        hooks = _read(path).get("hooks")
+    except EngramError:
+        return []
+    found = []
+    for event, groups in (hooks or {}).items() if isinstance(hooks, dict) else ():
+        for group in groups if isinstance(groups, list) else ():
+            for hook in _hooks_of(group):
+                if _is_ours(hook):
+                    found.append(Installed(path, event, group.get("matcher"), hook["command"]))
+    return found
+
+
+def category_notices(category: str | None) -> list[str]:
+    """What to say of the category hooks are installed for, if the store does not know it
+    (nothing without a store yet: a fresh project learns its first sessions from the hooks)."""
+    if not category:
+        return []
+    from engram.playbook import suggest
+
+    try:
+        return suggest(category).notices
+    except EngramError:
+        return []
+
+
+def run_hook(event: str, stdin: str, category: str | None = None) -> str:
+    """What the hook for ``event`` prints on stdout ("" for nothing), given its event JSON.
+
+    Never raises: a failure is logged and the hook says nothing."""
+    started = time.perf_counter()
+    timeout = EVENTS.get(_event_key(event), (None, 10))[1]
+    watchdog = threading.Timer(max(timeout - MARGIN, 1.0), _give_up, args=(event,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        payload = _event(stdin)
+        handler = _HANDLERS.get(_event_key(event))
+        if handler is None:
+            raise EngramError(f"no engram hook for event {event!r}")
+        output, what = handler(payload, category)
+        log(f"{_event_key(event)}: {what} ({time.perf_counter() - started:.2f} s)")
+        return output
+    except Exception as exc:  # the session goes on whatever happened here
+        log(f"{_event_key(event)}: failed: {type(exc).__name__}: {exc}")
+        return ""
+    finally:
+        watchdog.cancel()
+
+
+def log(line: str) -> None:
+    """Append a line to the hooks log beside the store (or in ./.engram); never raises."""
+    try:
+        folder = _log_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        with open(folder / LOG, "a", encoding="utf-8") as handle:
+            handle.write(f"{stamp} {line[:500]}\n")
+    except Exception:  # a log that cannot be written must not stop the hook
+        pass
+
+
+def _session_start(payload: dict[str, Any], category: str | None) -> tuple[str, str]:
+    from engram.playbook import suggest
+
+    playbook = suggest(category, agent=AGENT)
+    if not playbook.rules:
+        return "", f"no rules for {category or 'any category'}: nothing given"
+    context = playbook.to_markdown()
+    output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": context}}
+    return json.dumps(output), f"gave {len(playbook.rules)} rules ({payload.get('source', '?')})"
+
+
+def _session_end(payload: dict[str, Any], _category: str | None) -> tuple[str, str]:
+    from engram.learner import learn
+
+    transcript = payload.get("transcript_path")
+    if not isinstance(transcript, str) or not transcript:
+        raise EngramError("the event names no transcript_path")
+    summary = learn([Path(transcript)])
+    problems = "; ".join(str(p) for p in summary.problems[:3])
+    what = f"learned {transcript}: {summary.traces_new} new, {summary.traces_known} known"
+    return "", what + (f"; skipped: {problems}" if problems else "")
+
+
+_HANDLERS: dict[str, Callable[[dict[str, Any], str | None], tuple[str, str]]] = {
+    "SessionStart": _session_start,
+    "SessionEnd": _session_end,
+}
+
+
+def _event(stdin: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(stdin) if stdin.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise EngramError(f"the event is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise EngramError("the event is not a JSON object")
+    return payload
+
+
+def _give_up(event: str) -> None:
+    log(f"{_event_key(event)}: gave up before the hook's timeout")
+    os._exit(0)  # a store that does not answer must not hold the session
+
+
+def _event_name(event: str) -> str:
+    """``SessionStart`` as the command names it: ``session-start``."""
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in event).lstrip("-")
+
+
+def _event_key(name: str) -> str:
+    """``session-start`` (or ``SessionStart``) as Claude Code names it: ``SessionStart``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def _hooks_of(group: Any) -> list[dict[str, Any]]:
+    hooks = group.get("hooks") if isinstance(group, dict) else None
+    return [h for h in hooks if isinstance(h, dict)] if isinstance(hooks, list) else []
+
+
+def _is_ours(hook: dict[str, Any]) -> bool:
+    command = hook.get("command")
+    if not isinstance(command, str):
+        return False
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return any(
+        Path(word).name == "engram" and words[i + 1 : i + 3] == list(_RUN)
+        for i, word in enumerate(words)
+    )
+
+
+def _remove_ours(hooks: dict[str, Any]) -> int:
+    """Take engram's hooks out of a settings ``hooks`` object, dropping what is left empty."""
+    removed = 0
+    for event in list(hooks):
+        groups = hooks[event]
+        if not isinstance(groups, list):
+            continue
+        kept = []
+        for group in groups:
+            ours = [h for h in _hooks_of(group) if _is_ours(h)]
+            removed += len(ours)
+            if ours:
+                group = {**group, "hooks": [h for h in group["hooks"] if h not in ours]}
+                if not group["hooks"]:
+                    continue
+            kept.append(group)
+        if kept:
+            hooks[event] = kept
+        else:
+            del hooks[event]
+    return removed
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EngramError(f"cannot read {path}: {exc}", hint="fix or move the file first") from None
+    if not isinstance(data, dict):
+        raise EngramError(f"{path} is not a JSON object", hint="fix or move the file first")
+    return data
+
+
+def _write(path: Path, settings: dict[str, Any]) -> None:
+    """Write the settings whole or not at all (a temporary file renamed over the old one)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.engram-{os.getpid()}")
+        partial.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise EngramError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _log_folder() -> Path:
+    from engram.config import ENGRAM_DIR, STORE_DIR_NAME, find_store_dir
+
+    configured = os.environ.get(ENGRAM_DIR)
+    if configured:
+        return Path(configured).expanduser().absolute()
+    return find_store_dir() or Path.cwd() / STORE_DIR_NAME
