@@ -223,3 +223,21 @@ def test_a_folder_of_sessions_counts_sub_agent_logs_with_their_session(tmp_path:
     ]  # fmt: skip
     assert [(Path(r.source).name, r.companion) for r in readings] == [
         ("agent-a1.jsonl", True), (f"{SESSION}.jsonl", False)]  # fmt: skip
+
+
+def test_rules_a_hook_gave_the_session_are_read_from_its_attachments(tmp_path: Path) -> None:
+    """Claude Code 2.1 records a hook's additionalContext as a ``hook_additional_context``
+    attachment; engram's block there names the rules the session was given."""
+    block = "<!-- engram:begin rules=r_0123456789 -->\n- DO: …\n<!-- engram:end -->"
+    lines = []
+    for line in (FIXTURES / "3f6c1d2a-5b4e-4c8d-9a71-0e2f4b6d8c10.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        if record.get("type") == "attachment":
+            record["attachment"]["content"] = ["notes: session registered", block]
+        lines.append(json.dumps(record))
+    path = tmp_path / "3f6c1d2a-5b4e-4c8d-9a71-0e2f4b6d8c10.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    (trace,) = [item for item in load_file(path) if isinstance(item, Trace)]
+    assert trace.injected_rules == ("r_0123456789",)
+    (plain,) = [item for item in load_file(FIXTURES / path.name) if isinstance(item, Trace)]
+    assert plain.injected_rules == ()
