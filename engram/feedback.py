@@ -5,6 +5,12 @@ given it are compared with comparable runs not given it: the same category and a
 rule injected mostly into easy categories does not look helpful for that reason. Counts are
 pooled over the (category, agent) strata where the rule was given; the difference of pass
 rates gets Newcombe's interval. An interval entirely below zero retires the rule.
+
+That comparison is observational: whatever decided which runs got a rule can bias it. Runs
+that took part in a holdout (``--holdout P``: each rule withheld at random) give a randomized
+one: the runs given the rule against the runs it was withheld from, in the same strata, pooled;
+it is labelled ``randomized``, retires a rule whose interval is entirely below zero, and proves
+one whose interval is entirely above.
 """
 
 from __future__ import annotations
@@ -48,14 +54,43 @@ def efficacy(store: Store, min_runs: int = MIN_RUNS) -> dict[str, dict[str, Any]
                 efficacy_high=high,
             )
         found[rule_id] = row
+    for rule_id, randomized in randomized_efficacy(store, min_runs).items():
+        found.setdefault(rule_id, {})["randomized"] = randomized
+    return found
+
+
+def randomized_efficacy(store: Store, min_runs: int = MIN_RUNS) -> dict[str, dict[str, Any]]:
+    """Per rule under a holdout: the runs given it against the runs it was withheld from
+    (strata of category and agent where both happened, pooled), with Newcombe's interval."""
+    arms: dict[str, dict[tuple[str | None, str | None], list[int]]] = defaultdict(dict)
+    for category, agent, passed, given, withheld in store.holdout_runs():
+        for rule_id, arm in [*((r, 0) for r in set(given)), *((r, 2) for r in set(withheld))]:
+            counts = arms[rule_id].setdefault((category, agent), [0, 0, 0, 0])
+            counts[arm] += 1
+            counts[arm + 1] += passed
+    found: dict[str, dict[str, Any]] = {}
+    for rule_id, strata in arms.items():
+        both = [c for c in strata.values() if c[0] and c[2]]  # comparable: both arms there
+        n_given, p_given = sum(c[0] for c in both), sum(c[1] for c in both)
+        n_other, p_other = sum(c[2] for c in both), sum(c[3] for c in both)
+        row: dict[str, Any] = {
+            "given_runs": n_given, "given_passed": p_given,
+            "other_runs": n_other, "other_passed": p_other,
+            "difference": None, "ci_low": None, "ci_high": None,
+        }  # fmt: skip
+        if n_given >= min_runs and n_other >= min_runs:
+            low, high = newcombe_interval(p_given, n_given, p_other, n_other)
+            row.update(difference=p_given / n_given - p_other / n_other, ci_low=low, ci_high=high)
+        found[rule_id] = row
     return found
 
 
 def update_efficacy(store: Store, learn_id: int | None, min_runs: int = MIN_RUNS) -> int:
     """Write every injected rule's efficacy; returns how many rules were retired for harm."""
     rules = store.rules(statuses=("active", "pinned", "retired"))
-    if not any(r.feedback.helpful or r.feedback.harmful or r.feedback.neutral for r in rules):
-        return 0  # no rule was ever given to a measured run: nothing to read
+    if not any(r.feedback.helpful or r.feedback.harmful or r.feedback.neutral for r in rules) and \
+            not store.holdout_runs():
+        return 0  # no rule was ever given to (or withheld from) a measured run: nothing to read
     values = efficacy(store, min_runs)
     known = {rule.id for rule in rules}
     return store.save_efficacy({k: v for k, v in values.items() if k in known}, learn_id)

@@ -51,15 +51,17 @@ def settings_path(user: bool = False, project: Path | None = None) -> Path:
     return (project or Path.cwd()) / ".claude" / "settings.json"
 
 
-def command_for(event: str, category: str | None = None) -> str:
+def command_for(event: str, category: str | None = None, holdout: float = 0.0) -> str:
     """The shell command a hook for ``event`` runs: this Python's engram, wherever it lives."""
     args = [sys.executable, "-m", "engram", *_RUN, _event_name(event)]
     if category and event == "SessionStart":
         args += ["--category", category]
+    if holdout and event == "SessionStart":
+        args += ["--holdout", f"{holdout:g}"]
     return shlex.join(args)
 
 
-def install(path: Path, category: str | None = None) -> list[Installed]:
+def install(path: Path, category: str | None = None, holdout: float = 0.0) -> list[Installed]:
     """Put engram's hooks into the settings at ``path`` (made if missing), replacing engram's
     earlier ones and keeping everything else; what is installed."""
     settings = _read(path)
@@ -69,7 +71,7 @@ def install(path: Path, category: str | None = None) -> list[Installed]:
     _remove_ours(hooks)
     for event, (matcher, timeout) in EVENTS.items():
         group: dict[str, Any] = {"hooks": [{"type": "command", "command": command_for(
-            event, category), "timeout": timeout}]}  # fmt: skip
+            event, category, holdout), "timeout": timeout}]}  # fmt: skip
         if matcher is not None:
             group = {"matcher": matcher, **group}
         hooks.setdefault(event, []).append(group)
@@ -121,7 +123,7 @@ def category_notices(category: str | None) -> list[str]:
         return []
 
 
-def run_hook(event: str, stdin: str, category: str | None = None) -> str:
+def run_hook(event: str, stdin: str, category: str | None = None, holdout: float = 0.0) -> str:
     """What the hook for ``event`` prints on stdout ("" for nothing), given its event JSON.
 
     Never raises: a failure is logged and the hook says nothing."""
@@ -135,7 +137,7 @@ def run_hook(event: str, stdin: str, category: str | None = None) -> str:
         handler = _HANDLERS.get(_event_key(event))
         if handler is None:
             raise EngramError(f"no engram hook for event {event!r}")
-        output, what = handler(payload, category)
+        output, what = handler(payload, category, holdout)
         log(f"{_event_key(event)}: {what} ({time.perf_counter() - started:.2f} s)")
         return output
     except Exception as exc:  # the session goes on whatever happened here
@@ -157,18 +159,25 @@ def log(line: str) -> None:
         pass
 
 
-def _session_start(payload: dict[str, Any], category: str | None) -> tuple[str, str]:
+def _session_start(
+    payload: dict[str, Any], category: str | None, holdout: float
+) -> tuple[str, str]:
     from engram.playbook import suggest
 
     playbook = suggest(category, agent=AGENT)
     if not playbook.rules:
         return "", f"no rules for {category or 'any category'}: nothing given"
+    if holdout:
+        playbook = playbook.hold_out(holdout)
     context = playbook.to_markdown()
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": context}}
-    return json.dumps(output), f"gave {len(playbook.rules)} rules ({payload.get('source', '?')})"
+    held = f", withheld {len(playbook.withheld)}" if playbook.withheld else ""
+    return json.dumps(output), f"gave {len(playbook.rules)} rules{held} ({payload.get('source', '?')})"
 
 
-def _session_end(payload: dict[str, Any], _category: str | None) -> tuple[str, str]:
+def _session_end(
+    payload: dict[str, Any], _category: str | None, _holdout: float
+) -> tuple[str, str]:
     from engram.learner import learn
 
     transcript = payload.get("transcript_path")
@@ -180,7 +189,7 @@ def _session_end(payload: dict[str, Any], _category: str | None) -> tuple[str, s
     return "", what + (f"; skipped: {problems}" if problems else "")
 
 
-_HANDLERS: dict[str, Callable[[dict[str, Any], str | None], tuple[str, str]]] = {
+_HANDLERS: dict[str, Callable[[dict[str, Any], str | None, float], tuple[str, str]]] = {
     "SessionStart": _session_start,
     "SessionEnd": _session_end,
 }

@@ -44,11 +44,13 @@ def build_server() -> MCPServer[Any]:
         instruction: str | None = None,
         agent: str | None = None,
         max_tokens: int = DEFAULT_MAX_TOKENS,
+        holdout: float = 0.0,
     ) -> str:
         """Guidance for a task: the rules that held in earlier runs of its category, best
         first, with their evidence. Give the category, or the task's instruction text (its
         Category: line is used, else the categories of the most similar past tasks), and
-        your agent's name to get only rules on tools you have."""
+        your agent's name to get only rules on tools you have. ``holdout`` (0 to 1) withholds
+        each rule at random with that probability, named in the block's marker."""
         from engram.instruction import task_category
         from engram.playbook import suggest
 
@@ -56,6 +58,8 @@ def build_server() -> MCPServer[Any]:
             category = task_category(instruction)
         with _errors():
             playbook = suggest(category, agent=agent, instruction=instruction)
+        if holdout > 0:
+            playbook = playbook.hold_out(min(holdout, 1.0))
         return playbook.to_markdown(max(50, max_tokens))
 
     @server.tool()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engram.instruction import task_category
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 #: A category with fewer runs than this says too little; similar tasks' categories help out.
 MIN_CATEGORY_RUNS = 10
+HOLDOUT_SEED = "ENGRAM_HOLDOUT_SEED"  # a fixed seed for every holdout draw, to reproduce one
 T = TypeVar("T")
 
 
@@ -33,6 +34,22 @@ class Playbook:
     #: Every agent the guidance speaks to (None: one agent, ``agent``), so that a rule learned
     #: from some of them says for which.
     agents: list[str] | None = None
+    #: Rules withheld at random from this run (``hold_out``): the marker names them.
+    withheld: list[str] | None = None
+
+    def hold_out(self, probability: float, seed: int | None = None) -> Playbook:
+        """This playbook with each rule withheld at random with ``probability`` (a fresh seed
+        per run unless one is given), for a randomized measure of what each rule does."""
+        import os
+        import random
+        import secrets
+
+        if seed is None and os.environ.get(HOLDOUT_SEED, "").isdigit():
+            seed = int(os.environ[HOLDOUT_SEED])  # to reproduce a draw (the README's tour)
+        chance = random.Random(secrets.randbits(64) if seed is None else seed)
+        drawn = [(rule, chance.random() < probability) for rule in self.rules]
+        return replace(self, rules=[r for r, out in drawn if not out],
+                       withheld=[*(self.withheld or []), *(r.id for r, out in drawn if out)])  # fmt: skip
 
     def to_markdown(self, max_tokens: int = DEFAULT_MAX_TOKENS) -> str:
         from engram.render.markdown import render_block
@@ -215,6 +232,7 @@ def injection(
     store: Store | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     section: bool = False,
+    holdout: float = 0.0,
 ) -> Injection:
     """``text`` with engram's guidance block added, or replaced if it has one already.
 
@@ -222,7 +240,8 @@ def injection(
     rules that agent can follow are given. With no rule to give,
     any old block is removed. ``section`` treats the text as a CLAUDE.md or AGENTS.md: the
     rules are for ``category`` (all runs if None), and the block takes the place of the seed's
-    LEARNED_PATTERNS section when the file has one.
+    LEARNED_PATTERNS section when the file has one. With ``holdout``, each rule is withheld
+    at random with that probability (``Playbook.hold_out``).
     """
     from engram.render.inject import replace_block, replace_section
 
@@ -234,7 +253,10 @@ def injection(
         category = category if category is not None else task_category(body)
         playbook = suggest(category, agent=agent, store=store, instruction=body)
         place = replace_block
-    result = place(body, playbook.to_markdown(max_tokens) if playbook.rules else None)
+    if holdout:
+        playbook = playbook.hold_out(holdout)
+    given = playbook.rules or playbook.withheld  # a run whose rules were all withheld is marked
+    result = place(body, playbook.to_markdown(max_tokens) if given else None)
     return Injection(result.replace("\n", "\r\n") if crlf else result, playbook)
 
 

@@ -121,24 +121,43 @@ class Feedback:
     efficacy: float | None = None  # pass-rate difference, given minus not given
     efficacy_low: float | None = None
     efficacy_high: float | None = None
+    #: Runs given the rule against runs it was withheld from at random (``RANDOMIZED_KEYS``).
+    randomized: dict[str, Any] | None = None
 
     @property
     def measured(self) -> bool:
         return self.efficacy is not None
 
+    @property
+    def proven(self) -> bool:
+        """Whether the randomized comparison shows the rule helps (its interval above zero)."""
+        low = (self.randomized or {}).get("ci_low")
+        return isinstance(low, (int, float)) and low > 0
+
     def as_dict(self) -> dict[str, Any]:
+        """Counts, and ``efficacy``: ``observational`` (comparable runs not given the rule) and
+        ``randomized`` (runs it was withheld from at random), each null until measurable."""
         data: dict[str, Any] = {
             "helpful": self.helpful, "harmful": self.harmful, "neutral": self.neutral,
         }  # fmt: skip
-        if self.measured:
-            data["efficacy"] = {
-                "given": {"runs": self.given_runs, "passed": self.given_passed},
-                "not_given": {"runs": self.others_runs, "passed": self.others_passed},
-                "difference": _round(self.efficacy),
-                "ci_low": _round(self.efficacy_low),
+        observational = None
+        if self.given_runs is not None:
+            observational = {
+                "given_runs": self.given_runs, "given_passed": self.given_passed,
+                "other_runs": self.others_runs, "other_passed": self.others_passed,
+                "difference": _round(self.efficacy), "ci_low": _round(self.efficacy_low),
                 "ci_high": _round(self.efficacy_high),
-            }
+            }  # fmt: skip
+        randomized = None
+        if self.randomized:
+            randomized = {key: self.randomized.get(key) for key in RANDOMIZED_KEYS}
+            randomized["proven"] = self.proven
+        data["efficacy"] = {"randomized": randomized, "observational": observational}
         return data
+
+
+RANDOMIZED_KEYS = ("given_runs", "given_passed", "other_runs", "other_passed", "difference",
+                   "ci_low", "ci_high")  # fmt: skip
 
 
 def _round(value: float | None) -> float | None:

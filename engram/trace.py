@@ -117,6 +117,7 @@ class Trace:
     metrics: Metrics = field(default_factory=Metrics)
     denied_tools: tuple[str, ...] = ()  # tools whose calls were refused permission
     injected_rules: tuple[str, ...] = ()
+    withheld_rules: tuple[str, ...] | None = None  # withheld at random (None: no holdout)
     failures: tuple[Failure, ...] = ()  # what a failed run reported, its main failure first
     tags: tuple[str, ...] = ()  # labels for selectors (``engram learn --tag``)
     run_id: str | None = None  # the source's own id for the run (trial name, session id)

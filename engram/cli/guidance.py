@@ -16,6 +16,7 @@ def print_suggestion(
     max_tokens: int,
     limit: int | None,
     instruction: Path | None,
+    holdout: float = 0.0,
 ) -> None:
     """Print the guidance for a kind of task (markdown or JSON), warnings on stderr."""
     from engram.instruction import task_category
@@ -28,6 +29,8 @@ def print_suggestion(
         if category is None:
             category = task_category(text)
     playbook = suggest(category, agent=agent, model=model, limit=limit, instruction=text)
+    if holdout:
+        playbook = playbook.hold_out(holdout)
     warn(playbook.notices)
     if output_format == "json":
         print_json(playbook.to_dict())
@@ -44,6 +47,7 @@ def inject_file(
     max_tokens: int,
     section: bool,
     quiet: bool,
+    holdout: float = 0.0,
 ) -> None:
     """Put the guidance block into ``file`` (or write it to ``output``, ``-`` for stdout)."""
     from engram.playbook import injection
@@ -51,7 +55,7 @@ def inject_file(
 
     text = "" if section and not file.exists() else read_text_file(file)
     injected = injection(text, category=category, agent=agent, max_tokens=max_tokens,
-                         section=section)  # fmt: skip
+                         section=section, holdout=holdout)  # fmt: skip
     warn([*injected.playbook.notices, budget_notice(injected.playbook, max_tokens)])
     target = write_output(output if output is not None else file, injected.text)
     if target is not None:

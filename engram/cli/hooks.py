@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Quiet, echo, note, warn
+from engram.cli.output import Holdout, Quiet, echo, note, warn
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -26,6 +26,7 @@ def install_command(
     category: Annotated[
         str | None, typer.Option(help="The kind of task sessions here do: its rules first.")
     ] = None,
+    holdout: Holdout = 0.0,
     quiet: Quiet = False,
 ) -> None:
     """Add engram's hooks to .claude/settings.json, keeping every other hook and setting."""
@@ -33,7 +34,7 @@ def install_command(
 
     warn(hooks.category_notices(category))
     path = hooks.settings_path(user)
-    for hook in hooks.install(path, category):
+    for hook in hooks.install(path, category, holdout):
         note(f"{path}: {hook.event} runs {hook.command}", quiet)
 
 
@@ -64,10 +65,12 @@ def status_command() -> None:
 def run_command(
     event: Annotated[str, typer.Argument(help="session-start or session-end.")],
     category: Annotated[str | None, typer.Option(help="The kind of task.")] = None,
+    holdout: Holdout = 0.0,
 ) -> None:
     """What an installed hook runs: reads the event JSON on stdin; never fails the session."""
     from engram import hooks
 
-    output = hooks.run_hook(event, sys.stdin.read() if not sys.stdin.isatty() else "", category)
+    stdin = sys.stdin.read() if not sys.stdin.isatty() else ""
+    output = hooks.run_hook(event, stdin, category, holdout)
     if output:
         echo(output)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Quiet
+from engram.cli.output import Holdout, Quiet
 from engram.render.markdown import DEFAULT_MAX_TOKENS
 
 
@@ -35,9 +35,10 @@ def inject_command(
             "place of a LEARNED_PATTERNS section if it has one; rules of --category or all runs.",
         ),
     ] = False,
+    holdout: Holdout = 0.0,
     quiet: Quiet = False,
 ) -> None:
     """Add engram's guidance block to an instruction file, or replace the one it has."""
     from engram.cli.guidance import inject_file
 
-    inject_file(file, output, category, agent, max_tokens, section, quiet)
+    inject_file(file, output, category, agent, max_tokens, section, quiet, holdout)

@@ -60,3 +60,13 @@ def task_key_option(pattern: str | None) -> Any:
     except EngramError as exc:
         raise typer.BadParameter(str(exc) + (f" ({exc.hint})" if exc.hint else ""),
                                  param_hint="--task-key") from None  # fmt: skip
+
+Holdout = Annotated[
+    float,
+    typer.Option(
+        help="Withhold each rule at random with this probability (0 to 1), recorded in the "
+        "block's marker, to measure what each rule does.",
+        min=0.0,
+        max=1.0,
+    ),
+]

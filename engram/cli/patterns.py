@@ -117,19 +117,33 @@ def show_command(
 def _show_feedback(rule: Rule) -> None:
     f = rule.feedback
     given = f.helpful + f.harmful + f.neutral
-    if not given:
+    if not given and not f.randomized:
         return
     typer.echo(f"\nfeedback  given to {given:,} measured runs: {f.helpful:,} passed,"
                f" {f.harmful:,} failed, {f.neutral:,} partial")  # fmt: skip
     if f.measured:
         typer.echo(
-            f"efficacy  {100 * (f.efficacy or 0):+.0f} points"
+            f"efficacy (observational)  {100 * (f.efficacy or 0):+.0f} points"
             f" [{100 * (f.efficacy_low or 0):+.0f}, {100 * (f.efficacy_high or 0):+.0f}]:"
             f" {f.given_passed}/{f.given_runs} passed given it,"
             f" {f.others_passed}/{f.others_runs} of comparable runs not given it"
         )
     else:
-        typer.echo("efficacy  not yet measured (too few runs given it, or none to compare)")
+        typer.echo("efficacy (observational)  not yet measured (too few runs given it, or none"
+                   " to compare)")  # fmt: skip
+    r = f.randomized
+    if r is None:
+        return
+    counts = (f"{r['given_passed']}/{r['given_runs']} passed given it,"
+              f" {r['other_passed']}/{r['other_runs']} of the runs it was withheld from")  # fmt: skip
+    if r.get("difference") is None:
+        typer.echo(f"efficacy (randomized)  not yet measured: {counts}")
+        return
+    verdict = "; proven to help" if f.proven else ""
+    typer.echo(
+        f"efficacy (randomized)  {100 * r['difference']:+.0f} points"
+        f" [{100 * r['ci_low']:+.0f}, {100 * r['ci_high']:+.0f}]: {counts}{verdict}"
+    )
 
 
 def _show_failure_evidence(rule: Rule) -> None:

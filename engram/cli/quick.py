@@ -34,6 +34,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _share(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(value)
+    return number
+
+
 def _format(value: str) -> str:
     if value not in ("md", "json"):
         raise ValueError(value)
@@ -48,6 +55,7 @@ _SUGGEST: dict[str, tuple[str, Parser]] = {
     "--max-tokens": ("max_tokens", _tokens),
     "--limit": ("limit", _positive),
     "--instruction": ("instruction", Path),
+    "--holdout": ("holdout", _share),
 }
 _INJECT: dict[str, tuple[str, Parser]] = {
     "--output": ("output", Path),
@@ -55,6 +63,7 @@ _INJECT: dict[str, tuple[str, Parser]] = {
     "--category": ("category", _text),
     "--agent": ("agent", _text),
     "--max-tokens": ("max_tokens", _tokens),
+    "--holdout": ("holdout", _share),
 }
 _INJECT_FLAGS = {"--section": "section", "--quiet": "quiet", "-q": "quiet"}
 
@@ -76,7 +85,7 @@ def run(argv: Sequence[str]) -> int | None:
         options, _ = found
         settings = {"category": None, "agent": None, "model": None, "output_format": "md",
                     "max_tokens": DEFAULT_MAX_TOKENS, "limit": None, "instruction": None,
-                    **options}  # fmt: skip
+                    "holdout": 0.0, **options}  # fmt: skip
         return _guarded(lambda: _suggest(settings))
     found = _parse(argv[1:], _INJECT, _INJECT_FLAGS, positional=1)
     if found is None:
@@ -84,7 +93,7 @@ def run(argv: Sequence[str]) -> int | None:
     options, (file,) = found
     settings = {"output": None, "category": None, "agent": None,
                 "max_tokens": DEFAULT_MAX_TOKENS, "section": False, "quiet": False,
-                **options}  # fmt: skip
+                "holdout": 0.0, **options}  # fmt: skip
     return _guarded(lambda: _inject(Path(file), settings))
 
 

@@ -50,6 +50,13 @@ def stats_command(
             f"\nfeedback: {feedback['rules_given']} rules given to runs, efficacy measured for"
             f" {feedback['measured']}: {feedback['helping']} helping, {feedback['hurting']} hurting"
         )
+    experiments = data["experiments"]
+    if experiments["rules"]:
+        typer.echo(
+            f"randomized holdout: {experiments['rules']} rules under test, measured for"
+            f" {experiments['measured']}: {experiments['proven']} proven to help,"
+            f" {experiments['hurting']} hurting"
+        )
     rules = ", ".join(f"{n} {status}" for status, n in sorted(data["rules"].items())) or "none"
     typer.echo(f"\nrules: {rules}; learns: {data['learns']}")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Format
+from engram.cli.output import Format, Holdout
 from engram.render.markdown import DEFAULT_MAX_TOKENS
 
 
@@ -35,8 +35,10 @@ def suggest_command(
             "the most similar past tasks' categories apply."
         ),
     ] = None,
+    holdout: Holdout = 0.0,
 ) -> None:
     """Print the guidance for a kind of task: its rules, best first, with their evidence."""
     from engram.cli.guidance import print_suggestion
 
-    print_suggestion(category, agent, model, output_format.value, max_tokens, limit, instruction)
+    print_suggestion(category, agent, model, output_format.value, max_tokens, limit, instruction,
+                     holdout)  # fmt: skip

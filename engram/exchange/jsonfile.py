@@ -16,7 +16,7 @@ from typing import Any
 from engram import __version__
 from engram.curation import KINDS
 from engram.exchange.common import RULE_ID, SCOPE_KINDS, Read, clean_text, iso, parse_time
-from engram.rules import STATUSES, Evidence, Feedback, Rule, Stratified
+from engram.rules import RANDOMIZED_KEYS, STATUSES, Evidence, Feedback, Rule, Stratified
 
 ORIGINS = ("learned", "human")
 SETTERS = ("engram", "human", "feedback")  # who set a rule's status
@@ -153,9 +153,20 @@ def _evidence(data: Any) -> Evidence:
 
 def _feedback(data: Any) -> Feedback:
     data = data if isinstance(data, Mapping) else {}
-    feedback = Feedback(*(_int(data.get(name)) for name in ("helpful", "harmful", "neutral")))
+    feedback = Feedback(helpful=_int(data.get("helpful")), harmful=_int(data.get("harmful")),
+                        neutral=_int(data.get("neutral")))  # fmt: skip
     nested = data.get("efficacy")
-    if isinstance(nested, Mapping):  # as ``Feedback.as_dict()`` writes it
+    randomized = nested.get("randomized") if isinstance(nested, Mapping) else None
+    if isinstance(nested, Mapping) and "observational" in nested:  # ``Feedback.as_dict()``'s
+        seen = nested.get("observational")
+        seen = seen if isinstance(seen, Mapping) else {}
+        data = {
+            "given_runs": seen.get("given_runs"), "given_passed": seen.get("given_passed"),
+            "others_runs": seen.get("other_runs"), "others_passed": seen.get("other_passed"),
+            "efficacy": seen.get("difference"), "efficacy_low": seen.get("ci_low"),
+            "efficacy_high": seen.get("ci_high"),
+        }  # fmt: skip
+    elif isinstance(nested, Mapping):  # the shape of schema 0004 and before
         given, others = nested.get("given"), nested.get("not_given")
         given = given if isinstance(given, Mapping) else {}
         others = others if isinstance(others, Mapping) else {}
@@ -170,7 +181,18 @@ def _feedback(data: Any) -> Feedback:
         setattr(feedback, name, _int(value) if value is not None else None)
     for name in ("efficacy", "efficacy_low", "efficacy_high"):
         setattr(feedback, name, _float(data.get(name), None))
+    if isinstance(randomized, Mapping):
+        feedback.randomized = {key: _float(randomized.get(key), None) if key in _SHARES
+                               else _int_or_none(randomized.get(key))
+                               for key in RANDOMIZED_KEYS}  # fmt: skip
     return feedback
+
+
+_SHARES = ("difference", "ci_low", "ci_high")
+
+
+def _int_or_none(value: Any) -> int | None:
+    return _int(value) if value is not None else None
 
 
 def _absorbed(value: Any) -> list[dict[str, str]]:

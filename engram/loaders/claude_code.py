@@ -20,7 +20,7 @@ from engram.loaders import fields
 from engram.loaders.claude_stream import EventReader, StreamSummary, mapping
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
-from engram.marker import injected_rule_ids
+from engram.marker import injected_rule_ids, withheld_rule_ids
 from engram.outcome import RESULT_SUBTYPE_CLASSES
 from engram.trace import Agent, Changes, Metrics, Task, Trace
 
@@ -225,6 +225,7 @@ def unfinished_trace(summary: StreamSummary, source: str | None = None) -> Trace
     )
     trace.denied_tools = denied_tools(result)
     trace.injected_rules = injected_rule_ids("\n".join(summary.given))  # given by a hook
+    trace.withheld_rules = withheld_rule_ids("\n".join(summary.given))
     return trace
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from engram.failures.messages import failures_of
 from engram.instruction import parse_task_header
-from engram.marker import injected_rule_ids
+from engram.marker import injected_rule_ids, withheld_rule_ids
 from engram.outcome import resolve_outcome
 from engram.redact import redact, redact_optional
 from engram.trace import Failure, Trace, content_id
@@ -146,6 +146,10 @@ def finalize(
             parse_task_header(task.instruction, task)
         given = (*injected_rule_ids(task.instruction), *trace.injected_rules)
         trace.injected_rules = tuple(dict.fromkeys(given))  # in the instruction, or by a hook
+        held = [ids for ids in (withheld_rule_ids(task.instruction), trace.withheld_rules)
+                if ids is not None]  # fmt: skip
+        trace.withheld_rules = tuple(dict.fromkeys(i for ids in held for i in ids)) if held \
+            else None
     task.id, task.title = redact_optional(task.id), redact_optional(task.title)
     trace.run_id, trace.job = redact_optional(trace.run_id), redact_optional(trace.job)
     trace.trace_id = content_id(trace)

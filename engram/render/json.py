@@ -17,4 +17,6 @@ def playbook_dict(playbook: Playbook) -> dict[str, Any]:
     if playbook.similar:
         data["similar_categories"] = [{"category": c, "weight": w} for c, w in playbook.similar]
     data["rules"] = [rule.as_dict() for rule in playbook.rules]
+    if playbook.withheld is not None:
+        data["withheld"] = list(playbook.withheld)
     return data

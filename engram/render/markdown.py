@@ -6,7 +6,7 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from engram.marker import BEGIN, END
+from engram.marker import END, begin
 from engram.mining.templates import safe_name
 from engram.rules import Rule, Stratified
 
@@ -84,9 +84,11 @@ def render_block(playbook: Playbook, max_tokens: int) -> str:
     """The delimited block with as many rules, best first, as fit in ``max_tokens``."""
     head = heading(playbook)
     ids, lines = _fitting(playbook, head, max_tokens)
+    if playbook.withheld and not playbook.rules:  # all withheld: the marker alone says so
+        return "\n".join([begin([], playbook.withheld), END])
     if not lines:
         lines = [NO_RULE if not playbook.rules else NOTHING_FITS]
-    return _assemble(ids, head, lines)
+    return _assemble(ids, head, lines, playbook.withheld)
 
 
 NO_RULE = "- No lesson has enough evidence yet."
@@ -111,7 +113,7 @@ def _fitting(playbook: Playbook, head: str, max_tokens: int) -> tuple[list[str],
     ids: list[str] = []
     for rule in playbook.rules:
         line = rule_line(rule, playbook.agents)
-        candidate = _assemble([*ids, rule.id], head, [*lines, line])
+        candidate = _assemble([*ids, rule.id], head, [*lines, line], playbook.withheld)
         if estimate_tokens(candidate) > max_tokens:
             break
         lines.append(line)
@@ -119,5 +121,5 @@ def _fitting(playbook: Playbook, head: str, max_tokens: int) -> tuple[list[str],
     return ids, lines
 
 
-def _assemble(ids: list[str], head: str, lines: list[str]) -> str:
-    return "\n".join([BEGIN.format(ids=",".join(ids)), head, *lines, END])
+def _assemble(ids: list[str], head: str, lines: list[str], withheld: list[str] | None) -> str:
+    return "\n".join([begin(ids, withheld), head, *lines, END])

@@ -136,6 +136,7 @@ class TraceRow(Base):
     lines_removed: Mapped[int | None] = mapped_column(Integer)
     instruction: Mapped[str | None] = mapped_column(Text)
     injected_rules: Mapped[list[str]] = mapped_column(default=list)
+    withheld_rules: Mapped[list[str] | None] = mapped_column(default=None)  # None: no holdout
     learn_id: Mapped[int | None] = mapped_column(ForeignKey("learns.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     task_key: Mapped[str | None] = mapped_column(String(200))  # engram.tasks: which task it was
@@ -311,6 +312,8 @@ class RuleRow(Base):
     efficacy: Mapped[float | None] = mapped_column(Float)
     efficacy_low: Mapped[float | None] = mapped_column(Float)
     efficacy_high: Mapped[float | None] = mapped_column(Float)
+    # Randomized efficacy: runs given the rule against runs it was withheld from at random.
+    randomized: Mapped[dict[str, Any] | None] = mapped_column(JSONType())
     # The estimate among comparable runs the rule is tested and scored on (mining.stratified),
     # and the agents whose runs informed it.
     stratified: Mapped[dict[str, Any] | None] = mapped_column(JSONType())

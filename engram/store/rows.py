@@ -43,7 +43,7 @@ def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
         last_seen=_datetime(row["last_seen"]),
         origin=row["origin"],
         text_by=row["text_by"],
-        feedback=Feedback(**{name: row[name] for name in Feedback.__dataclass_fields__}),
+        feedback=_feedback(row),
         agents=_list(row["agents"]),
         absorbed=[  # in one key order on every database (JSONB sorts keys its own way)
             {"feature": str(e.get("feature", "")), "reason": str(e.get("reason", ""))}
@@ -51,6 +51,12 @@ def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:
             if isinstance(e, dict)
         ],
     )
+
+
+def _feedback(row: Mapping[Any, Any]) -> Feedback:
+    values = {name: row[name] for name in Feedback.__dataclass_fields__}
+    values["randomized"] = _json(values["randomized"])
+    return Feedback(**values)
 
 
 def _json(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -224,6 +225,17 @@ class RuleBook:
             rows = conn.execute(query).all()
         return [(c, a, bool(p), list(ids)) for c, a, p, ids in rows if ids]
 
+    def holdout_runs(self) -> list[tuple[str | None, str | None, bool, list[str], list[str]]]:
+        """Valid runs that took part in a holdout (some rule withheld at random): (category,
+        agent, passed, rules given, rules withheld)."""
+        query = select(TraceRow.category, TraceRow.agent, TraceRow.passed,
+                       TraceRow.injected_rules, TraceRow.withheld_rules)  # fmt: skip
+        query = query.where(TraceRow.valid.is_(True))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(c, a, bool(p), list(given or []), list(held))
+                for c, a, p, given, held in rows if held is not None]  # fmt: skip
+
     def stratum_totals(self) -> dict[tuple[str | None, str | None], tuple[int, int]]:
         """Valid runs and passes per (category, agent)."""
         query = (
@@ -246,14 +258,31 @@ class RuleBook:
         with write_transaction(self.engine) as conn:
             for rule_id, row in sorted(values.items()):
                 conn.execute(update(RuleRow).where(RuleRow.id == rule_id).values(**row))
-            harmful = conn.execute(
-                select(RuleRow.id, RuleRow.efficacy, RuleRow.efficacy_high).where(
+            harmful = [
+                (rule_id, effect, "its injection hurt")
+                for rule_id, effect, _ in conn.execute(
+                    select(RuleRow.id, RuleRow.efficacy, RuleRow.efficacy_high).where(
+                        RuleRow.status == "active", RuleRow.status_by != "human",
+                        RuleRow.efficacy_high < 0,
+                    )
+                ).all()
+            ]  # fmt: skip
+            tested = conn.execute(
+                select(RuleRow.id, RuleRow.randomized).where(
                     RuleRow.status == "active", RuleRow.status_by != "human",
-                    RuleRow.efficacy_high < 0,
+                    RuleRow.randomized.is_not(None),
                 )
             ).all()  # fmt: skip
-            for rule_id, effect, _ in harmful:
-                reason = f"its injection hurt: {100 * (effect or 0.0):+.0f} points when given"
+            for rule_id, randomized in tested:
+                randomized = json.loads(randomized) if isinstance(randomized, str) else randomized
+                high = (randomized or {}).get("ci_high")
+                if isinstance(high, (int, float)) and high < 0 and rule_id not in {
+                    h[0] for h in harmful
+                }:
+                    harmful.append((rule_id, randomized.get("difference"),
+                                    "withheld at random, its runs did better"))  # fmt: skip
+            for rule_id, effect, why in harmful:
+                reason = f"{why}: {100 * (effect or 0.0):+.0f} points when given"
                 conn.execute(
                     update(RuleRow)
                     .where(RuleRow.id == rule_id)

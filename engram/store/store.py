@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -436,6 +437,9 @@ class Store(RuleBook, Frames, Strata):
                     func.sum(case((RuleRow.efficacy_high < 0, 1), else_=0)),
                 ).where(given > 0)
             ).one()
+            tested = conn.execute(
+                select(RuleRow.randomized).where(RuleRow.randomized.is_not(None))
+            ).scalars().all()
         return {
             "store": self.location,
             **totals.get(None, _empty_totals()),
@@ -446,6 +450,7 @@ class Store(RuleBook, Frames, Strata):
             "failures_by_class": {cls: int(n) for error, cls, n in classes if not error},
             "rules": {status: int(n) for status, n in rule_counts.items()},
             "feedback": dict(zip(FEEDBACK_KEYS, (int(n or 0) for n in feedback), strict=True)),
+            "experiments": _experiments(tested),
             "learns": int(learns),
             "task_key": {
                 "by": self.task_key.describe(),
@@ -559,6 +564,7 @@ def _trace_row(
         "lines_removed": changes.removed if changes.known else None,
         "instruction": _cap(task.instruction, INSTRUCTION_LIMIT),
         "injected_rules": list(trace.injected_rules),
+        "withheld_rules": None if trace.withheld_rules is None else list(trace.withheld_rules),
         "learn_id": learn_id,
         "created_at": utcnow(),
         "task_key": task_key,
@@ -579,3 +585,17 @@ def _fetch_all(conn: Connection, statement: Any) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def _experiments(rows: Sequence[Any]) -> dict[str, int]:
+    """Rules under a randomized holdout: how many, measured, proven to help, shown to hurt."""
+    found = [json.loads(row) if isinstance(row, str) else row for row in rows]
+    found = [row for row in found if isinstance(row, dict)]
+    low = [row.get("ci_low") for row in found if row.get("difference") is not None]
+    high = [row.get("ci_high") for row in found if row.get("difference") is not None]
+    return {
+        "rules": len(found),
+        "measured": len(low),
+        "proven": sum(1 for x in low if isinstance(x, (int, float)) and x > 0),
+        "hurting": sum(1 for x in high if isinstance(x, (int, float)) and x < 0),
+    }
