@@ -16,11 +16,13 @@ one whose interval is entirely above.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engram.mining.stats import newcombe_interval
 
 if TYPE_CHECKING:
+    from engram.rules import Rule
     from engram.store import Store
 
 MIN_RUNS = 5  # runs given the rule, and comparable runs not given it, before efficacy is told
@@ -94,3 +96,47 @@ def update_efficacy(store: Store, learn_id: int | None, min_runs: int = MIN_RUNS
     values = efficacy(store, min_runs)
     known = {rule.id for rule in rules}
     return store.save_efficacy({k: v for k, v in values.items() if k in known}, learn_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Experiment:
+    """A rule under a randomized holdout: its two arms, the lift, and what it needs."""
+
+    rule: Rule
+    given_runs: int
+    given_passed: int
+    other_runs: int
+    other_passed: int
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    verdict: str  # "proven", "hurting", or "undecided"
+    runs_needed: int | None  # more runs in each arm for 80% power at the lift seen so far
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "rule"}
+        return {"rule_id": self.rule.id, "text": self.rule.text, "status": self.rule.status, **data}
+
+
+def experiments(store: Store) -> list[Experiment]:
+    """Every rule under a randomized holdout, undecided first, then by runs tested."""
+    from engram.mining.stats import unpaired_runs_needed
+
+    found = []
+    for rule in store.rules(statuses=("active", "pinned", "retired")):
+        r = rule.feedback.randomized
+        if not r:
+            continue
+        n_given, n_other = int(r.get("given_runs") or 0), int(r.get("other_runs") or 0)
+        p_given, p_other = int(r.get("given_passed") or 0), int(r.get("other_passed") or 0)
+        low, high = r.get("ci_low"), r.get("ci_high")
+        verdict = "proven" if rule.feedback.proven else (
+            "hurting" if isinstance(high, (int, float)) and high < 0 else "undecided")  # fmt: skip
+        needed = None
+        if verdict == "undecided" and n_given and n_other:
+            per_arm = unpaired_runs_needed(p_other / n_other, p_given / n_given)
+            needed = None if per_arm is None else max(0, per_arm - min(n_given, n_other))
+        found.append(Experiment(rule, n_given, p_given, n_other, p_other, r.get("difference"),
+                                low, high, verdict, needed))  # fmt: skip
+    found.sort(key=lambda e: (e.verdict != "undecided", -(e.given_runs + e.other_runs), e.rule.id))
+    return found

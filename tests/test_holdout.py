@@ -135,3 +135,20 @@ def test_a_pinned_rule_shown_to_hurt_stays(rules: dict[str, str], tmp_path: Path
     assert feedback(rules["hurt"])["randomized"]["ci_high"] < 0
     with open_store() as store:
         assert store.rule(rules["hurt"]).status == "pinned"
+
+
+def test_experiments_lists_the_rules_under_test_with_what_they_need(
+    rules: dict[str, str], tmp_path: Path
+) -> None:
+    from engram.feedback import experiments
+
+    playbook = engram.suggest(CATEGORY)
+    learn_runs(round_of_runs(playbook, rules, 1000, 60, 0, seed=5), tmp_path / "r.json")
+    with open_store() as store:
+        found = {e.rule.id: e for e in experiments(store)}
+    assert set(found) == set(rules.values())
+    for experiment in found.values():
+        assert experiment.given_runs + experiment.other_runs == 60
+    null = found[rules["null"]]
+    assert null.verdict == "undecided"
+    assert null.runs_needed is None or null.runs_needed > 0  # none if no lift is seen at all

@@ -3,6 +3,8 @@ engram's errors into a message with a hint."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from typer.core import TyperGroup
 
@@ -40,11 +42,31 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from engram import __version__
+
+        typer.echo(f"engram {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help="Print engram's version and exit."),
+    ] = False,
+) -> None:
+    """Learn from coding-agent traces which behaviours go with success, and guide the next run."""
+
+
 def _register() -> None:
     from engram.cli import (
         aggregate,
         compare,
         exchange,
+        experiments,
         failures,
         hooks,
         inject,
@@ -66,6 +88,7 @@ def _register() -> None:
     app.command("report")(report.report_command)
     app.command("aggregate")(aggregate.aggregate_command)
     app.command("mcp")(mcp.mcp_command)
+    app.command("experiments")(experiments.experiments_command)
     app.command("export")(exchange.export_command)
     app.command("import")(exchange.import_command)
     app.add_typer(patterns.app, name="patterns")

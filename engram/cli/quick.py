@@ -70,6 +70,11 @@ _INJECT_FLAGS = {"--section": "section", "--quiet": "quiet", "-q": "quiet"}
 
 def run(argv: Sequence[str]) -> int | None:
     """The exit code of a command handled here, or None to hand it to the typer app."""
+    if list(argv) == ["--version"]:
+        from engram import __version__
+
+        print(f"engram {__version__}")
+        return 0
     if list(argv) == ["mcp"]:  # the MCP server, started by an agent at each session
         from engram.mcp_server import serve
 

@@ -89,3 +89,12 @@ def test_unmeasured_runs_are_counted_apart_and_never_failures(
     modes = json.loads(invoke("failures", "--format", "json").stdout)
     assert (modes["runs"], modes["failed"], modes["unmeasured"]) == (3, 1, 1)
     assert sum(c["runs"] for c in modes["clusters"]) == 1
+
+
+def test_version_and_experiments_say_what_they_should(invoke: Invoke, learned: Path) -> None:
+    from engram import __version__
+
+    assert invoke("--version").stdout == f"engram {__version__}\n"
+    result = invoke("experiments")
+    assert result.exit_code == 0 and "no rule is under a holdout yet" in result.stdout
+    assert invoke("experiments", "--format", "json").stdout.strip() == "[]"
