@@ -65,6 +65,7 @@ def _register() -> None:
     from engram.cli import (
         aggregate,
         compare,
+        doctor,
         exchange,
         experiments,
         failures,
@@ -89,6 +90,7 @@ def _register() -> None:
     app.command("aggregate")(aggregate.aggregate_command)
     app.command("mcp")(mcp.mcp_command)
     app.command("experiments")(experiments.experiments_command)
+    app.command("doctor")(doctor.doctor_command)
     app.command("export")(exchange.export_command)
     app.command("import")(exchange.import_command)
     app.add_typer(patterns.app, name="patterns")

@@ -76,7 +76,7 @@ def read_playbook(
                 f"SELECT count(*) AS n FROM traces WHERE {where or '1 = 1'}",
                 list(selectors.values()),
             ).fetchone()["n"]
-    except (_Unreadable, KeyError):
+    except (Unreadable, KeyError):
         return None
     return [rule_from_mapping(row) for row in rows], int(traces)
 
@@ -86,7 +86,7 @@ def read_agent_tools(source: Source) -> dict[str, set[str]] | None:
     try:
         with _connect(source) as (conn, _mark):
             rows = conn.execute("SELECT agent, key FROM agent_tools").fetchall()
-    except _Unreadable:
+    except Unreadable:
         return None
     tools: dict[str, set[str]] = {}
     for row in rows:
@@ -102,13 +102,36 @@ def read_categories(source: Source) -> list[str] | None:
                 "SELECT category FROM traces WHERE category IS NOT NULL UNION "
                 "SELECT scope_value FROM rules WHERE scope_kind = 'category'"
             ).fetchall()
-    except _Unreadable:
+    except Unreadable:
         return None
     return sorted(row["category"] for row in rows)
 
 
-class _Unreadable(Exception):
+def read_health(source: Source) -> dict[str, Any]:
+    """What ``engram doctor`` says of a store, read without changing it: its schema revision,
+    runs and active rules, and on SQLite its integrity check. Raises ``Unreadable`` (with
+    the database's own words) when the store does not answer."""
+    with _connect(source) as (conn, _mark):
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except Exception as exc:
+            if "no such table" in str(exc) or "does not exist" in str(exc):
+                return {"revision": None}  # a database that holds no engram store at all
+            raise
+        health: dict[str, Any] = {"revision": revision["version_num"] if revision else None}
+        if health["revision"] == HEAD:
+            health["runs"] = conn.execute("SELECT count(*) AS n FROM traces").fetchone()["n"]
+            health["active_rules"] = conn.execute(
+                "SELECT count(*) AS n FROM rules WHERE status IN ('active', 'pinned')"
+            ).fetchone()["n"]
+        if source.sqlite is not None:
+            health["integrity"] = conn.execute("PRAGMA quick_check").fetchone()[0]
+    return health
+
+
+class Unreadable(Exception):
     """The quick path cannot read this store: the full Store will say why."""
+
 
 
 @contextmanager
@@ -116,7 +139,7 @@ def _connect(source: Source) -> Iterator[tuple[Any, str]]:
     """A read-only connection whose rows are mappings, and its parameter mark."""
     if source.sqlite is not None:
         if not source.sqlite.is_file():
-            raise _Unreadable("no such store")
+            raise Unreadable("no such store")
         try:
             conn = sqlite3.connect(f"{source.sqlite.absolute().as_uri()}?mode=ro", uri=True,
                                    timeout=30)  # fmt: skip
@@ -126,16 +149,16 @@ def _connect(source: Source) -> Iterator[tuple[Any, str]]:
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            raise _Unreadable(str(exc)) from exc
+            raise Unreadable(str(exc)) from exc
         return
     try:
         import psycopg
         from psycopg.rows import dict_row
     except ImportError as exc:
-        raise _Unreadable("no psycopg") from exc
+        raise Unreadable("no psycopg") from exc
     try:
         with psycopg.connect(str(source.postgres), row_factory=dict_row, autocommit=True,
                              connect_timeout=10) as postgres:  # fmt: skip
             yield postgres, "%s"
     except psycopg.Error as exc:
-        raise _Unreadable(str(exc)) from exc
+        raise Unreadable(str(exc)) from exc
