@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -56,6 +56,14 @@ def learn_command(
         typer.Option(help="Label every run read (select it later with tag=NAME); repeatable."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Follow the folder (e.g. Harbor's jobs/): learn each run once it is complete,"
+            " until interrupted.",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Learn from trace files: store the runs, then re-mine the rules.
@@ -76,6 +84,12 @@ def learn_command(
     settings = MiningSettings(
         min_support=min_support, alpha=alpha, min_difference=min_difference, scope_kinds=scopes
     )
+    if watch:
+        if not paths or len(paths) != 1 or not paths[0].is_dir():
+            raise typer.BadParameter("--watch follows one folder", param_hint="PATHS")
+        _watch(paths[0], quiet, settings=settings, format=input_format, jobs=jobs,
+               redact=redact, tags=tag or (), task_key=task_key_option(task_key))  # fmt: skip
+        return
     summary = learn(
         paths or [],
         settings=settings,
@@ -113,3 +127,24 @@ def learn_command(
         )
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def _watch(folder: Path, quiet: bool, **options: Any) -> None:
+    """Learn runs under ``folder`` as they finish, with a live line, until Ctrl-C."""
+    import sys
+    import time
+
+    from engram.learner import LearnSummary
+    from engram.watch import Watched, watch
+
+    def line(watched: Watched, _summary: LearnSummary) -> None:
+        if not quiet:
+            sys.stderr.write(f"\rwatching {folder}: {watched.runs_new:,} runs learned in"
+                             f" {watched.rounds:,} rounds, last at {time.strftime('%H:%M:%S')}")
+            sys.stderr.flush()  # fmt: skip
+
+    note(f"watching {folder} (Ctrl-C to stop)", quiet)
+    try:
+        watch(folder, on_round=line, quiet=True, **options)
+    except KeyboardInterrupt:
+        note("\nstopped", quiet)
