@@ -16,6 +16,7 @@ class ExportFormat(StrEnum):
     json = "json"
     ace = "ace"
     skill = "skill"
+    parquet = "parquet"
 
 
 def export_command(
@@ -24,7 +25,7 @@ def export_command(
         typer.Option(
             "--format",
             help="md, json (engram's, for import), ace (an ACE skillbook),"
-            " or skill (a folder with SKILL.md).",
+            " skill (a folder with SKILL.md), or parquet (a folder of the store's tables).",
         ),
     ] = ExportFormat.md,
     output: Annotated[
@@ -46,9 +47,19 @@ def export_command(
     from engram.exchange import DEFAULT_FOLDER, export_playbook, export_skill
     from engram.store import open_store
 
-    if output_format is ExportFormat.skill and output is not None and str(output) == STDOUT:
-        raise typer.BadParameter("a skill is a folder; give its path", param_hint="--output")
+    folder = output_format in (ExportFormat.skill, ExportFormat.parquet)
+    if folder and output is not None and str(output) == STDOUT:
+        raise typer.BadParameter(f"{output_format.value} is a folder; give its path",
+                                 param_hint="--output")  # fmt: skip
     with open_store() as store:
+        if output_format is ExportFormat.parquet:
+            from engram.exchange.parquet import export_parquet
+
+            where = output or Path("engram-parquet")
+            rows = export_parquet(store, where)
+            note(f"wrote {where}: " + ", ".join(f"{name}.parquet ({n:,} rows)"
+                                                for name, n in rows.items()), quiet)  # fmt: skip
+            return
         if output_format is ExportFormat.skill:
             exported = export_skill(store, output or Path(DEFAULT_FOLDER), agent=agent)
             note(f"wrote {exported.path} ({_rules(exported.rules)})", quiet)

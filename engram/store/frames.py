@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, func, select
 
 from engram.store.filters import selector_filters
-from engram.store.models import TraceFailure, TraceRow
+from engram.store.models import Feature, TraceFailure, TraceFeature, TraceRow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,6 +54,16 @@ class Frames:
         if main_of is not None:
             query = query.where(TraceFailure.position == 0, TraceRow.status.in_(list(main_of)))
         return self._frame(query, (*names, *parts))
+
+    def feature_frame(self) -> pd.DataFrame:
+        """One row per run and feature it showed: (trace_id, feature)."""
+        query = (
+            select(TraceRow.trace_id, Feature.key)
+            .join(TraceFeature, TraceFeature.trace_pk == TraceRow.id)
+            .join(Feature, Feature.id == TraceFeature.feature_id)
+            .order_by(TraceRow.id, Feature.key)
+        )
+        return self._frame(query, ("trace_id", "feature"))
 
     def _frame(self, query: Any, columns: Sequence[str]) -> pd.DataFrame:
         import pandas as pd

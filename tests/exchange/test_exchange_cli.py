@@ -58,3 +58,27 @@ def test_import_makes_a_store_and_errors_are_one_line(invoke: Invoke, tmp_path: 
 def test_export_without_a_store_says_how_to_make_one(invoke: Invoke) -> None:
     result = invoke("export", "--format", "json")
     assert result.exit_code == 1 and "hint: Run `engram learn TRACES` first" in result.stderr
+
+
+def test_export_parquet_writes_the_stores_tables(invoke: Invoke, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from engram.store import open_store
+    from engram.synthetic import default_scenario, write_corpus
+
+    corpus = tmp_path / "traces.json"
+    write_corpus(default_scenario(runs=200, seed=4), corpus)
+    assert invoke("learn", str(corpus), "-q").exit_code == 0
+    result = invoke("export", "--format", "parquet", "-o", str(tmp_path / "tables"))
+    assert result.exit_code == 0, result.stderr
+    runs = pd.read_parquet(tmp_path / "tables" / "runs.parquet")
+    features = pd.read_parquet(tmp_path / "tables" / "features.parquet")
+    rules = pd.read_parquet(tmp_path / "tables" / "rules.parquet")
+    with open_store() as store:
+        assert len(runs) == store.count_traces() == 200
+        assert set(rules["rule_id"]) == {r.id for r in store.rules(("active", "pinned", "retired"))}
+        rule = store.rules()[0]
+    assert set(features["trace_id"]) <= set(runs["trace_id"]) and len(features) > len(runs)
+    row = rules.set_index("rule_id").loc[rule.id]
+    assert (row["n_with"], row["pass_with"]) == (rule.evidence.n_with, rule.evidence.pass_with)
+    assert invoke("export", "--format", "parquet", "-o", "-").exit_code == 2  # a folder
