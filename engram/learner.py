@@ -127,6 +127,7 @@ def learn(
     archive: bool = False,
     tags: Sequence[str] = (),
     task_key: TaskKey | None = None,
+    remine: bool = False,
 ) -> LearnSummary:
     """Learn from trace files and folders into the store, then re-mine its rules.
 
@@ -135,7 +136,8 @@ def learn(
     Secrets are taken out of what is stored unless ``redact`` is False; ``archive`` keeps a
     redacted copy of each input in the store's history folder; ``tags`` label every run read
     (for selectors such as ``tag=baseline``); ``task_key`` says which runs are of one task
-    (remembered by the store; a new one re-stratifies what is stored and re-mines). Each batch
+    (remembered by the store; a new one re-stratifies what is stored and re-mines); ``remine``
+    mines again though no run is new (a stored run's outcome changed). Each batch
     of traces is written in one transaction, so a failure never leaves half a batch behind.
     """
     started = time.perf_counter()
@@ -159,7 +161,7 @@ def learn(
                 quiet=quiet, extractors=extractors, batch_size=batch_size, jobs=jobs,
                 tags=tuple(dict.fromkeys(tag.strip()[:100] for tag in tags if tag.strip())),
             )  # fmt: skip
-        current = not (summary.traces_new or rekeyed) and _rules_current(store, settings)
+        current = not (summary.traces_new or rekeyed or remine) and _rules_current(store, settings)
         if not current:
             _mine_and_save(store, settings, learn_id, summary)
             if summary.mined:

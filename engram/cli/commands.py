@@ -64,6 +64,7 @@ def _options(
 def _register() -> None:
     from engram.cli import (
         aggregate,
+        capture,
         compare,
         doctor,
         exchange,
@@ -91,6 +92,7 @@ def _register() -> None:
     app.command("mcp")(mcp.mcp_command)
     app.command("experiments")(experiments.experiments_command)
     app.command("doctor")(doctor.doctor_command)
+    app.command("capture")(capture.capture_command)
     app.command("export")(exchange.export_command)
     app.command("import")(exchange.import_command)
     app.add_typer(patterns.app, name="patterns")

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from engram.errors import StoreError
+from engram.errors import EngramError, StoreError
 from engram.failures.messages import failure_template
 from engram.store.engine import make_engine, store_error, write_transaction
 from engram.store.filters import SCOPE_COLUMNS, scope_filter, selector_filters
@@ -225,6 +225,48 @@ class Store(RuleBook, Frames, Strata):
             raise
         new = len(inserted)
         return new, len(batch) - new
+
+    def record_outcome(self, status: str, run_id: str | None = None,
+                       agent: str | None = None) -> tuple[str, str | None]:  # fmt: skip
+        """Give an unmeasured run a measured outcome (``pass`` or ``fail``): the one whose run
+        id (a session's id) is ``run_id``, else the newest unmeasured run (of ``agent``). It is
+        counted into the sufficient statistics as a new run would be. Returns its trace id and
+        run id; an EngramError if there is no such run, or it already has an outcome."""
+        from engram.trace import Agent, Outcome, Task
+
+        query = select(TraceRow)
+        if run_id is not None:
+            query = query.where(TraceRow.run_id == run_id)
+        else:
+            query = query.where(TraceRow.status == "unmeasured")
+            if agent:
+                query = query.where(TraceRow.agent == agent)
+        with write_transaction(self.engine) as conn:
+            row = conn.execute(query.order_by(TraceRow.id.desc()).limit(1)).mappings().first()
+            if row is None:
+                named = f"run {run_id!r}" if run_id else "unmeasured run"
+                raise EngramError(f"the store has no {named}",
+                                  hint="learn the session first (the SessionEnd hook does)")  # fmt: skip
+            if row["status"] != "unmeasured":
+                name = row["run_id"] or row["trace_id"]
+                raise EngramError(f"run {name} already has an outcome: {row['status']}")
+            features = list(conn.execute(
+                select(Feature.key).join(TraceFeature, TraceFeature.feature_id == Feature.id)
+                .where(TraceFeature.trace_pk == row["id"])
+            ).scalars())  # fmt: skip
+            trace = Trace(task=Task(category=row["category"]),
+                          agent=Agent(name=row["agent"], model=row["model"]),
+                          outcome=Outcome(status=status, reward=1.0 if status == "pass" else 0.0),
+                          injected_rules=tuple(row["injected_rules"] or ()))  # fmt: skip
+            conn.execute(update(TraceRow).where(TraceRow.id == row["id"]).values(
+                status=status, valid=True, passed=status == "pass", reward=trace.outcome.reward,
+                failure_class=None if status == "pass" else "tests_failed"))  # fmt: skip
+            self._ensure_features(conn, features)
+            self._add_counts(conn, [(trace, features)])
+            if row["stratum_id"] is not None:
+                self.add_stratum_counts(conn, [(row["stratum_id"], status == "pass", features)])
+            self.record_feedback(conn, [trace])
+        return row["trace_id"], row["run_id"]
 
     def _insert(self, model: Any) -> Any:
         if self.engine.dialect.name == "postgresql":

@@ -54,6 +54,10 @@ def instruction(tmp_path: Path) -> Path:
     return path
 
 
+SESSION = Path(__file__).parents[1] / "loaders" / "fixtures" / "claude_code" / (
+    "3f6c1d2a-5b4e-4c8d-9a71-0e2f4b6d8c10.jsonl"
+)
+
 #: How to run each command that has ``-q`` on the learned sample store, and what its data is
 #: (None: it prints no data at all).
 QUIET_RUNS: dict[tuple[str, ...], Callable[..., tuple[list[str], bool]]] = {
@@ -69,6 +73,7 @@ QUIET_RUNS: dict[tuple[str, ...], Callable[..., tuple[list[str], bool]]] = {
     ("patterns", "restore"): lambda c, **_: ([c["rule"]], True),
     ("patterns", "edit"): lambda c, **_: ([c["rule"], "--text", "Run the tests."], True),
     ("patterns", "add"): lambda c, **_: (["Ask first.", "--kind", "do"], True),
+    ("capture",): lambda c, **_: (["--outcome", "pass"], False),
     ("hooks", "install"): lambda c, **_: ([], False),
     ("hooks", "uninstall"): lambda c, **_: ([], False),
 }
@@ -80,6 +85,7 @@ def context(
 ) -> dict[str, object]:
     exported = tmp_path / "playbook.json"
     assert invoke("export", "--format", "json", "-o", str(exported)).exit_code == 0
+    assert invoke("learn", str(SESSION), "-q").exit_code == 0  # a session for capture
     return {"corpus": learned, "instruction": instruction, "tmp": tmp_path, "rule": rule_id,
             "exported": exported, "job": job(tmp_path)}  # fmt: skip
 
