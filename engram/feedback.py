@@ -43,19 +43,13 @@ def efficacy(store: Store, min_runs: int = MIN_RUNS) -> dict[str, dict[str, Any]
         p_given = sum(p for _, p in strata.values())
         n_others = sum(totals[s][0] - n for s, (n, _) in strata.items())
         p_others = sum(totals[s][1] - p for s, (_, p) in strata.items())
-        row: dict[str, Any] = {
+        arm = _comparison(n_given, p_given, n_others, p_others, min_runs)
+        found[rule_id] = {
             "given_runs": n_given, "given_passed": p_given,
             "others_runs": n_others, "others_passed": p_others,
-            "efficacy": None, "efficacy_low": None, "efficacy_high": None,
+            "efficacy": arm["difference"], "efficacy_low": arm["ci_low"],
+            "efficacy_high": arm["ci_high"],
         }  # fmt: skip
-        if n_given >= min_runs and n_others >= min_runs:
-            low, high = newcombe_interval(p_given, n_given, p_others, n_others)
-            row.update(
-                efficacy=p_given / n_given - p_others / n_others,
-                efficacy_low=low,
-                efficacy_high=high,
-            )
-        found[rule_id] = row
     for rule_id, randomized in randomized_efficacy(store, min_runs).items():
         found.setdefault(rule_id, {})["randomized"] = randomized
     return found
@@ -75,16 +69,24 @@ def randomized_efficacy(store: Store, min_runs: int = MIN_RUNS) -> dict[str, dic
         both = [c for c in strata.values() if c[0] and c[2]]  # comparable: both arms there
         n_given, p_given = sum(c[0] for c in both), sum(c[1] for c in both)
         n_other, p_other = sum(c[2] for c in both), sum(c[3] for c in both)
-        row: dict[str, Any] = {
-            "given_runs": n_given, "given_passed": p_given,
-            "other_runs": n_other, "other_passed": p_other,
-            "difference": None, "ci_low": None, "ci_high": None,
-        }  # fmt: skip
-        if n_given >= min_runs and n_other >= min_runs:
-            low, high = newcombe_interval(p_given, n_given, p_other, n_other)
-            row.update(difference=p_given / n_given - p_other / n_other, ci_low=low, ci_high=high)
-        found[rule_id] = row
+        found[rule_id] = _comparison(n_given, p_given, n_other, p_other, min_runs)
     return found
+
+
+def _comparison(
+    n_given: int, p_given: int, n_other: int, p_other: int, min_runs: int
+) -> dict[str, Any]:
+    """Two arms' counts, the difference of their pass rates and its Newcombe interval (None
+    until each arm has ``min_runs`` runs)."""
+    row: dict[str, Any] = {
+        "given_runs": n_given, "given_passed": p_given,
+        "other_runs": n_other, "other_passed": p_other,
+        "difference": None, "ci_low": None, "ci_high": None,
+    }  # fmt: skip
+    if n_given >= min_runs and n_other >= min_runs:
+        low, high = newcombe_interval(p_given, n_given, p_other, n_other)
+        row.update(difference=p_given / n_given - p_other / n_other, ci_low=low, ci_high=high)
+    return row
 
 
 def update_efficacy(store: Store, learn_id: int | None, min_runs: int = MIN_RUNS) -> int:
