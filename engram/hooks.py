@@ -27,7 +27,10 @@ from engram.errors import EngramError
 EVENTS: dict[str, tuple[str | None, int]] = {
     "SessionStart": ("startup|resume|clear|compact", 10),
     "SessionEnd": (None, 120),
+    "Stop": (None, 10),
 }
+PENDING = "hooks-pending.json"  # sessions seen stopping whose end has not been learned
+STALE_S = 30 * 60  # a pending session whose log has not changed for this long has ended
 _RUN = ("hooks", "run")  # how engram's own commands are told apart from others'
 MARGIN = 2.0  # seconds before the hook's timeout by which a hook gives up
 LOG = "hooks.log"
@@ -178,20 +181,69 @@ def _session_start(
 def _session_end(
     payload: dict[str, Any], _category: str | None, _holdout: float
 ) -> tuple[str, str]:
+    """Learn the session's log, and those of sessions that stopped long ago and never ended
+    (killed, crashed: ``Stop`` left them pending), each once, whole."""
     from engram.learner import learn
 
+    transcript = _transcript(payload)
+    pending = _pending()
+    pending.pop(str(payload.get("session_id")), None)
+    stale = {session: path for session, path in pending.items() if _stale(path)}
+    summary = learn([Path(transcript), *(Path(p) for p in stale.values() if Path(p).exists())])
+    _save_pending({k: v for k, v in pending.items() if k not in stale})
+    problems = "; ".join(str(p) for p in summary.problems[:3])
+    what = f"learned {transcript}: {summary.traces_new} new, {summary.traces_known} known"
+    if stale:
+        what += f"; and {len(stale)} session(s) that stopped and never ended"
+    return "", what + (f"; skipped: {problems}" if problems else "")
+
+
+def _stop(payload: dict[str, Any], _category: str | None, _holdout: float) -> tuple[str, str]:
+    """Remember the session: if it never ends (killed, crashed), a later session's end learns
+    it once its log has stopped changing. A log is never learned while it grows, or twice."""
+    session = str(payload.get("session_id") or "")
+    if not session:
+        raise EngramError("the event names no session_id")
+    pending = _pending()
+    pending[session] = _transcript(payload)
+    _save_pending(pending)
+    return "", f"session {session} pending until it ends"
+
+
+def _transcript(payload: dict[str, Any]) -> str:
     transcript = payload.get("transcript_path")
     if not isinstance(transcript, str) or not transcript:
         raise EngramError("the event names no transcript_path")
-    summary = learn([Path(transcript)])
-    problems = "; ".join(str(p) for p in summary.problems[:3])
-    what = f"learned {transcript}: {summary.traces_new} new, {summary.traces_known} known"
-    return "", what + (f"; skipped: {problems}" if problems else "")
+    return transcript
+
+
+def _pending() -> dict[str, str]:
+    try:
+        data = json.loads((_log_folder() / PENDING).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def _save_pending(pending: dict[str, str]) -> None:
+    folder = _log_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / PENDING, dict(sorted(pending.items())[-1000:]))
+
+
+def _stale(path: str) -> bool:
+    try:
+        return time.time() - Path(path).stat().st_mtime > STALE_S
+    except OSError:
+        return True  # gone: nothing to wait for
 
 
 _HANDLERS: dict[str, Callable[[dict[str, Any], str | None, float], tuple[str, str]]] = {
     "SessionStart": _session_start,
     "SessionEnd": _session_end,
+    "Stop": _stop,
 }
 
 

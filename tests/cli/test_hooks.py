@@ -63,7 +63,7 @@ def test_install_keeps_every_other_hook_and_setting_and_is_idempotent(tmp_path: 
     assert starts[1]["matcher"] == "startup|resume|clear|compact"
     assert starts[1]["hooks"][0]["timeout"] == 10
     assert registered(path, "SessionStart")[-4:] == ["run", "session-start", "--category", "bug_fix"]
-    assert {h.event for h in hooks.installed(path)} == {"SessionStart", "SessionEnd"}
+    assert {h.event for h in hooks.installed(path)} == {"SessionStart", "SessionEnd", "Stop"}
 
 
 def test_installing_again_replaces_engrams_hooks_only(tmp_path: Path) -> None:
@@ -71,13 +71,13 @@ def test_installing_again_replaces_engrams_hooks_only(tmp_path: Path) -> None:
     hooks.install(path, category="bug_fix")
     hooks.install(path, category="docs")
     commands = [h.command for h in hooks.installed(path)]
-    assert len(commands) == 2 and "docs" in commands[0] and "bug_fix" not in " ".join(commands)
+    assert len(commands) == 3 and "docs" in commands[0] and "bug_fix" not in " ".join(commands)
 
 
 def test_uninstall_removes_only_engrams_hooks(tmp_path: Path) -> None:
     path = settings(tmp_path)
     hooks.install(path)
-    assert hooks.uninstall(path) == 2
+    assert hooks.uninstall(path) == 3
     assert json.loads(path.read_text()) == THEIRS
     assert hooks.uninstall(path) == 0
     alone = settings(tmp_path / "alone", {})
@@ -174,3 +174,22 @@ def test_a_hook_that_would_outlast_its_timeout_gives_up_and_exits_0(tmp_path: Pa
     done, out, seconds = run([sys.executable, "-c", code], "", tmp_path)
     assert (done, out) == (0, "") and seconds < 3
     assert "gave up" in (tmp_path / ".engram" / hooks.LOG).read_text()
+
+
+def test_a_session_that_stopped_and_never_ended_is_learned_by_a_later_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4.jsonl"
+    other.write_text(SESSION.read_text().replace(SESSION.stem, other.stem))
+    stop = {"session_id": other.stem, "transcript_path": str(other), "hook_event_name": "Stop"}
+    assert hooks.run_hook("stop", json.dumps(stop)) == ""
+    assert not (tmp_path / ".engram" / "engram.db").exists()  # a stop learns nothing: it grows
+    monkeypatch.setattr(hooks, "STALE_S", 0.0)  # long ago
+    end = {"session_id": SESSION.stem, "transcript_path": str(SESSION),
+           "hook_event_name": "SessionEnd"}  # fmt: skip
+    assert hooks.run_hook("session-end", json.dumps(end)) == ""
+    with open_store() as store:
+        assert store.count_traces() == 2  # this session, and the one that never ended
+    log = (tmp_path / ".engram" / hooks.LOG).read_text()
+    assert "1 session(s) that stopped and never ended" in log
+    assert json.loads((tmp_path / ".engram" / hooks.PENDING).read_text()) == {}
