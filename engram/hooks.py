@@ -27,8 +27,10 @@ from engram.errors import EngramError
 EVENTS: dict[str, tuple[str | None, int]] = {
     "SessionStart": ("startup|resume|clear|compact", 10),
     "SessionEnd": (None, 120),
+    "UserPromptSubmit": (None, 10),
     "Stop": (None, 10),
 }
+GIVEN = "hooks-given.json"  # sessions given guidance by their first prompt
 PENDING = "hooks-pending.json"  # sessions seen stopping whose end has not been learned
 STALE_S = 30 * 60  # a pending session whose log has not changed for this long has ended
 _RUN = ("hooks", "run")  # how engram's own commands are told apart from others'
@@ -57,9 +59,9 @@ def settings_path(user: bool = False, project: Path | None = None) -> Path:
 def command_for(event: str, category: str | None = None, holdout: float = 0.0) -> str:
     """The shell command a hook for ``event`` runs: this Python's engram, wherever it lives."""
     args = [sys.executable, "-m", "engram", *_RUN, _event_name(event)]
-    if category and event == "SessionStart":
+    if category and event in ("SessionStart", "UserPromptSubmit"):
         args += ["--category", category]
-    if holdout and event == "SessionStart":
+    if holdout and event in ("SessionStart", "UserPromptSubmit"):
         args += ["--holdout", f"{holdout:g}"]
     return shlex.join(args)
 
@@ -178,6 +180,33 @@ def _session_start(
     return json.dumps(output), f"gave {len(playbook.rules)} rules{held} ({payload.get('source', '?')})"
 
 
+def _prompt(payload: dict[str, Any], category: str | None, holdout: float) -> tuple[str, str]:
+    """With no category configured, the first prompt of a session tells what the task is: the
+    guidance of the most similar past tasks, once per session."""
+    from engram.playbook import suggest
+
+    if category:
+        return "", "the category's guidance was given at the start"
+    session = str(payload.get("session_id") or "")
+    prompt = payload.get("prompt")
+    if not session or not isinstance(prompt, str) or not prompt.strip():
+        raise EngramError("the event names no session_id or prompt")
+    given = _state(GIVEN)
+    if session in given:
+        return "", f"session {session} already given guidance"
+    playbook = suggest(None, agent=AGENT, instruction=prompt)
+    given[session] = "1"
+    _save_state(GIVEN, given)
+    if not playbook.rules:
+        return "", "no rules for tasks like this prompt: nothing given"
+    if holdout:
+        playbook = playbook.hold_out(holdout)
+    output = {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit",
+                                     "additionalContext": playbook.to_markdown()}}  # fmt: skip
+    similar = ", ".join(c for c, _ in playbook.similar) or "all runs"
+    return json.dumps(output), f"gave {len(playbook.rules)} rules of {similar}"
+
+
 def _session_end(
     payload: dict[str, Any], _category: str | None, _holdout: float
 ) -> tuple[str, str]:
@@ -218,8 +247,17 @@ def _transcript(payload: dict[str, Any]) -> str:
 
 
 def _pending() -> dict[str, str]:
+    return _state(PENDING)
+
+
+def _save_pending(pending: dict[str, str]) -> None:
+    _save_state(PENDING, pending)
+
+
+def _state(name: str) -> dict[str, str]:
+    """A small state file of the hooks, beside their log: session id to a string."""
     try:
-        data = json.loads((_log_folder() / PENDING).read_text(encoding="utf-8"))
+        data = json.loads((_log_folder() / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -227,10 +265,10 @@ def _pending() -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
 
 
-def _save_pending(pending: dict[str, str]) -> None:
+def _save_state(name: str, state: dict[str, str]) -> None:
     folder = _log_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / PENDING, dict(sorted(pending.items())[-1000:]))
+    _write(folder / name, dict(list(state.items())[-1000:]))  # the newest thousand
 
 
 def _stale(path: str) -> bool:
@@ -243,6 +281,7 @@ def _stale(path: str) -> bool:
 _HANDLERS: dict[str, Callable[[dict[str, Any], str | None, float], tuple[str, str]]] = {
     "SessionStart": _session_start,
     "SessionEnd": _session_end,
+    "UserPromptSubmit": _prompt,
     "Stop": _stop,
 }
 

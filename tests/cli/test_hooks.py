@@ -63,7 +63,7 @@ def test_install_keeps_every_other_hook_and_setting_and_is_idempotent(tmp_path: 
     assert starts[1]["matcher"] == "startup|resume|clear|compact"
     assert starts[1]["hooks"][0]["timeout"] == 10
     assert registered(path, "SessionStart")[-4:] == ["run", "session-start", "--category", "bug_fix"]
-    assert {h.event for h in hooks.installed(path)} == {"SessionStart", "SessionEnd", "Stop"}
+    assert {h.event for h in hooks.installed(path)} == set(hooks.EVENTS)
 
 
 def test_installing_again_replaces_engrams_hooks_only(tmp_path: Path) -> None:
@@ -71,13 +71,14 @@ def test_installing_again_replaces_engrams_hooks_only(tmp_path: Path) -> None:
     hooks.install(path, category="bug_fix")
     hooks.install(path, category="docs")
     commands = [h.command for h in hooks.installed(path)]
-    assert len(commands) == 3 and "docs" in commands[0] and "bug_fix" not in " ".join(commands)
+    assert len(commands) == len(hooks.EVENTS) and "docs" in commands[0]
+    assert "bug_fix" not in " ".join(commands)
 
 
 def test_uninstall_removes_only_engrams_hooks(tmp_path: Path) -> None:
     path = settings(tmp_path)
     hooks.install(path)
-    assert hooks.uninstall(path) == 3
+    assert hooks.uninstall(path) == len(hooks.EVENTS)
     assert json.loads(path.read_text()) == THEIRS
     assert hooks.uninstall(path) == 0
     alone = settings(tmp_path / "alone", {})
@@ -193,3 +194,21 @@ def test_a_session_that_stopped_and_never_ended_is_learned_by_a_later_end(
     log = (tmp_path / ".engram" / hooks.LOG).read_text()
     assert "1 session(s) that stopped and never ended" in log
     assert json.loads((tmp_path / ".engram" / hooks.PENDING).read_text()) == {}
+
+
+@pytest.mark.usefixtures("learned")
+def test_without_a_category_the_first_prompt_brings_the_guidance_of_similar_tasks(
+    tmp_path: Path,
+) -> None:
+    path = settings(tmp_path, {})
+    hooks.install(path)
+    command = registered(path, "UserPromptSubmit")
+    prompt = ("# Cross module bug fix in numpy\n\nMake the change described in the issue; the"
+              " failing tests span two modules.")  # fmt: skip
+    event = {"session_id": "s9", "prompt": prompt, "hook_event_name": "UserPromptSubmit"}
+    code, out, _ = run(command, event, tmp_path)
+    assert code == 0
+    output = json.loads(out)["hookSpecificOutput"]
+    assert output["hookEventName"] == "UserPromptSubmit"
+    assert output["additionalContext"].startswith("<!-- engram:begin rules=r_")
+    assert run(command, {**event, "prompt": "and another thing"}, tmp_path)[:2] == (0, "")
