@@ -2,7 +2,8 @@
 
 Every ``interval`` seconds the folder is looked through as ``engram learn DIR`` would. A run
 is learned once it is complete: a Harbor trial once its ``result.json`` is there and reads as
-JSON, any other trace file once it has not changed for ``settle`` seconds; what was learned is
+JSON (its logs are not read on their own meanwhile), any other trace file once it has not
+changed for ``settle`` seconds; what was learned is
 read again only if it changes (a growing JSON Lines file), and the store keeps each run once
 whatever is read twice.
 """
@@ -51,8 +52,8 @@ def watch(
         now = time.time_ns()
         ready = []
         for item in expand_paths([folder]):
-            if not isinstance(item, Path):
-                continue  # nothing there yet
+            if not isinstance(item, Path) or _inside_a_trial(item, folder):
+                continue  # nothing there yet, or a trial's own files before its result
             signature = _complete(item, now, settle)
             if signature is not None and done.get(item) != signature:
                 ready.append((item, signature))
@@ -69,6 +70,17 @@ def watch(
             continue  # look again at once: more may have finished meanwhile
         time.sleep(interval)
     return watched
+
+
+def _inside_a_trial(item: Path, root: Path) -> bool:
+    """Whether ``item`` is a file of a Harbor trial still being written (a folder with the
+    agent's logs but no ``result.json`` yet): read as the trial once that is there."""
+    for folder in item.parents:
+        if folder == root or root not in folder.parents:
+            return False
+        if (folder / "agent").is_dir() and not (folder / "result.json").exists():
+            return True
+    return False
 
 
 def _complete(item: Path, now: int, settle: float) -> Signature | None:

@@ -190,6 +190,8 @@ def exact_p(tables: Iterable[tuple[int, int, int, int]]) -> float:
         if n_with == 0 or n_without == 0 or passes in (0, n):
             continue
         low, high = max(0, n_with + passes - n), min(n_with, passes)
+        if low > high or not low <= pass_with <= high:
+            continue  # counts that cannot be (read while a writer changed them): no table
         support = np.arange(low, high + 1)
         pmf = stats.hypergeom.pmf(support, n, passes, n_with)
         distribution = np.convolve(distribution, pmf)

@@ -47,6 +47,16 @@ def _sqlite_on_begin(connection: Connection) -> None:
 
 
 @contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one state of the store, whatever writers do meanwhile
+    (PostgreSQL's REPEATABLE READ; a SQLite read transaction is one snapshot already)."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        yield connection
+
+
+@contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A short write transaction: it waits for other writers instead of failing, and either
     commits whole or leaves the store as it was (a database error becomes a StoreError)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from engram.store.engine import write_transaction
+from engram.store.engine import snapshot, write_transaction
 from engram.store.models import AgentTool, Setting, Stratum, StratumCount, TraceRow
 from engram.tasks import TaskKey
 
@@ -265,7 +265,7 @@ class Strata:
         """Every stratum with valid runs, and its counts of ``features`` (all when None)."""
         import numpy as np
 
-        with self.engine.connect() as conn:
+        with snapshot(self.engine) as conn:  # strata and their counts of one moment
             strata = conn.execute(
                 select(Stratum.id, *_KEY_COLUMNS, Stratum.runs, Stratum.passed)
                 .where(Stratum.runs > 0).order_by(Stratum.id)
