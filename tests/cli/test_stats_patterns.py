@@ -92,8 +92,11 @@ def test_unmeasured_runs_are_counted_apart_and_never_failures(
 
 
 def test_version_and_experiments_say_what_they_should(invoke: Invoke, learned: Path) -> None:
+    from importlib.metadata import version
+
     from engram import __version__
 
+    assert version("engram") == __version__  # written once: the package's metadata reads it
     assert invoke("--version").stdout == f"engram {__version__}\n"
     result = invoke("experiments")
     assert result.exit_code == 0 and "no rule is under a holdout yet" in result.stdout
