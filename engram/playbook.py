@@ -89,13 +89,16 @@ def suggest(
         if value:
             scopes.append((kind, value))
             selectors[kind] = value
-    rules, traces = _read(store, scopes, selectors)
+    # The runs counted are those the rules were learned from: every agent's, compared within
+    # each agent (an agent with no runs here still reads rules backed by others').
+    counted = {k: v for k, v in selectors.items() if k != "agent"}
+    rules, traces = _read(store, scopes, counted)
     similar: list[tuple[str, float]] = []
     if instruction and (category is None or traces < MIN_CATEGORY_RUNS):
         similar = _similar(store, instruction)
         if similar:
             extra = [("category", c) for c, _ in similar]
-            rules, traces = _read(store, [*scopes, *extra], {k: v for k, v in selectors.items()
+            rules, traces = _read(store, [*scopes, *extra], {k: v for k, v in counted.items()
                                                               if k != "category"})  # fmt: skip
     weight = dict(similar)
     rules = [

@@ -71,11 +71,14 @@ def evidence_of_use(rule: Rule) -> str:
 
 
 def heading(playbook: Playbook) -> str:
-    label = ", ".join(safe_name(v) for v in playbook.selectors.values())
+    label = ", ".join(safe_name(v) for k, v in playbook.selectors.items() if k != "agent")
     if playbook.similar:
         like = ", ".join(safe_name(c) for c, _ in playbook.similar[:3])
         label = f"{label}; " if label else ""
         label += f"from similar tasks in {like}"
+    if "agent" in playbook.selectors:  # the reader, not a filter on the runs counted
+        label = f"{label}; " if label else ""
+        label += f"for {safe_name(playbook.selectors['agent'])}"
     suffix = f" ({label})" if label else ""
     return f"## Lessons from {playbook.traces:,} earlier runs{suffix}"
 

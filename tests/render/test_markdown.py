@@ -51,3 +51,11 @@ def test_an_empty_playbook_says_so() -> None:
     block = render_block(Playbook([], traces=3), 500)
     assert "No lesson has enough evidence yet" in block
     assert injected_rule_ids(block) == ()
+
+
+def test_the_heading_names_the_reader_apart_from_the_runs_counted() -> None:
+    playbook = Playbook([rule(1)], traces=150, category="cross_module_bug_fix",
+                        selectors={"category": "cross_module_bug_fix", "agent": "claude-code"},
+                        agents=None)  # fmt: skip
+    heading_line = render_block(playbook, 500).splitlines()[1]
+    assert heading_line == "## Lessons from 150 earlier runs (cross_module_bug_fix; for claude-code)"
