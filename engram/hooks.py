@@ -19,9 +19,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engram.errors import EngramError
+
+if TYPE_CHECKING:
+    from engram.playbook import Playbook
 
 #: The events engram hooks into, the matcher it registers, and the hook's timeout in seconds.
 EVENTS: dict[str, tuple[str | None, int]] = {
@@ -172,12 +175,8 @@ def _session_start(
     playbook = suggest(category, agent=AGENT)
     if not playbook.rules:
         return "", f"no rules for {category or 'any category'}: nothing given"
-    if holdout:
-        playbook = playbook.hold_out(holdout)
-    context = playbook.to_markdown()
-    output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": context}}
-    held = f", withheld {len(playbook.withheld)}" if playbook.withheld else ""
-    return json.dumps(output), f"gave {len(playbook.rules)} rules{held} ({payload.get('source', '?')})"
+    output, gave = _context("SessionStart", playbook, holdout)
+    return output, f"{gave} ({payload.get('source', '?')})"
 
 
 def _prompt(payload: dict[str, Any], category: str | None, holdout: float) -> tuple[str, str]:
@@ -199,12 +198,19 @@ def _prompt(payload: dict[str, Any], category: str | None, holdout: float) -> tu
     _save_state(GIVEN, given)
     if not playbook.rules:
         return "", "no rules for tasks like this prompt: nothing given"
+    output, gave = _context("UserPromptSubmit", playbook, holdout)
+    return output, f"{gave} of {', '.join(c for c, _ in playbook.similar) or 'all runs'}"
+
+
+def _context(event: str, playbook: Playbook, holdout: float) -> tuple[str, str]:
+    """The hook's output giving ``playbook`` as the session's context (each rule withheld at
+    random with ``holdout``), and what it gave."""
     if holdout:
         playbook = playbook.hold_out(holdout)
-    output = {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit",
+    output = {"hookSpecificOutput": {"hookEventName": event,
                                      "additionalContext": playbook.to_markdown()}}  # fmt: skip
-    similar = ", ".join(c for c, _ in playbook.similar) or "all runs"
-    return json.dumps(output), f"gave {len(playbook.rules)} rules of {similar}"
+    held = f", withheld {len(playbook.withheld)}" if playbook.withheld else ""
+    return json.dumps(output), f"gave {len(playbook.rules)} rules{held}"
 
 
 def _session_end(
@@ -215,11 +221,11 @@ def _session_end(
     from engram.learner import learn
 
     transcript = _transcript(payload)
-    pending = _pending()
+    pending = _state(PENDING)
     pending.pop(str(payload.get("session_id")), None)
     stale = {session: path for session, path in pending.items() if _stale(path)}
     summary = learn([Path(transcript), *(Path(p) for p in stale.values() if Path(p).exists())])
-    _save_pending({k: v for k, v in pending.items() if k not in stale})
+    _save_state(PENDING, {k: v for k, v in pending.items() if k not in stale})
     problems = "; ".join(str(p) for p in summary.problems[:3])
     what = f"learned {transcript}: {summary.traces_new} new, {summary.traces_known} known"
     if stale:
@@ -233,9 +239,9 @@ def _stop(payload: dict[str, Any], _category: str | None, _holdout: float) -> tu
     session = str(payload.get("session_id") or "")
     if not session:
         raise EngramError("the event names no session_id")
-    pending = _pending()
+    pending = _state(PENDING)
     pending[session] = _transcript(payload)
-    _save_pending(pending)
+    _save_state(PENDING, pending)
     return "", f"session {session} pending until it ends"
 
 
@@ -244,14 +250,6 @@ def _transcript(payload: dict[str, Any]) -> str:
     if not isinstance(transcript, str) or not transcript:
         raise EngramError("the event names no transcript_path")
     return transcript
-
-
-def _pending() -> dict[str, str]:
-    return _state(PENDING)
-
-
-def _save_pending(pending: dict[str, str]) -> None:
-    _save_state(PENDING, pending)
 
 
 def _state(name: str) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -273,12 +272,10 @@ class RuleBook:
                     RuleRow.randomized.is_not(None),
                 )
             ).all()  # fmt: skip
-            for rule_id, randomized in tested:
-                randomized = json.loads(randomized) if isinstance(randomized, str) else randomized
+            seen = {rule_id for rule_id, _, _ in harmful}
+            for rule_id, randomized in tested:  # JSON (a JSON null too), decoded by its type
                 high = (randomized or {}).get("ci_high")
-                if isinstance(high, (int, float)) and high < 0 and rule_id not in {
-                    h[0] for h in harmful
-                }:
+                if isinstance(high, (int, float)) and high < 0 and rule_id not in seen:
                     harmful.append((rule_id, randomized.get("difference"),
                                     "withheld at random, its runs did better"))  # fmt: skip
             for rule_id, effect, why in harmful:

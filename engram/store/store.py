@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -631,8 +630,7 @@ def _fetch_all(conn: Connection, statement: Any) -> list[tuple[Any, ...]]:
 
 def _experiments(rows: Sequence[Any]) -> dict[str, int]:
     """Rules under a randomized holdout: how many, measured, proven to help, shown to hurt."""
-    found = [json.loads(row) if isinstance(row, str) else row for row in rows]
-    found = [row for row in found if isinstance(row, dict)]
+    found = [row for row in rows if isinstance(row, dict)]  # JSON, decoded by the column's type
     low = [row.get("ci_low") for row in found if row.get("difference") is not None]
     high = [row.get("ci_high") for row in found if row.get("difference") is not None]
     return {
