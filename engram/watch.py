@@ -2,7 +2,7 @@
 
 Every ``interval`` seconds the folder is looked through as ``engram learn DIR`` would. A run
 is learned once it is complete: a Harbor trial once its ``result.json`` is there and reads as
-JSON (its logs are not read on their own meanwhile), any other trace file once it has not
+JSON (its own files are not read on their own meanwhile), any other trace file once it has not
 changed for ``settle`` seconds; what was learned is
 read again only if it changes (a growing JSON Lines file), and the store keeps each run once
 whatever is read twice.
@@ -11,6 +11,7 @@ whatever is read twice.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,13 +73,20 @@ def watch(
     return watched
 
 
+_TRIAL_NAME = re.compile(r".+__[A-Za-z0-9]{7}")  # Harbor names a trial <task>__<suffix>
+
+
 def _inside_a_trial(item: Path, root: Path) -> bool:
-    """Whether ``item`` is a file of a Harbor trial still being written (a folder with the
-    agent's logs but no ``result.json`` yet): read as the trial once that is there."""
+    """Whether ``item`` is a file of a Harbor trial still being written (a folder named as a
+    trial, or holding ``agent/`` or ``verifier/``, with no ``result.json`` yet): read as the
+    trial once that is there. The name tells from the first moment, before any folder in it."""
     for folder in item.parents:
         if folder == root or root not in folder.parents:
             return False
-        if (folder / "agent").is_dir() and not (folder / "result.json").exists():
+        looks = _TRIAL_NAME.fullmatch(folder.name) or any(
+            (folder / part).is_dir() for part in ("agent", "verifier")
+        )
+        if looks and not (folder / "result.json").exists():
             return True
     return False
 
