@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench_learn import peak_rss_mb
 
-from engram.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
+from engram.datasets.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
 
 COMMANDS = {
     "learn": ["learn", "{corpus}", "-q", "--json"],

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from engram.synthetic import default_scenario, write_corpus, write_harbor_job
+from engram.datasets.synthetic import default_scenario, write_corpus, write_harbor_job
 
 PARSE = """
 import json, os, sys, time

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench_learn import peak_rss_mb
 
-from engram.synthetic import default_scenario, write_corpus
+from engram.datasets.synthetic import default_scenario, write_corpus
 
 
 def learn(paths: list[Path], store: Path) -> dict[str, float]:

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from engram.synthetic import default_scenario, write_corpus
+from engram.datasets.synthetic import default_scenario, write_corpus
 
 TRACE_BYTES = 5_500  # about the size of one generated trace, to size a corpus in gigabytes
 

@@ -3,7 +3,7 @@
     python benchmarks/bench_mining.py                    # a 100,000-run store
     python benchmarks/bench_mining.py --runs 20000 --store /tmp/s   # reuse a store
 
-Learns the planted corpus (``engram.synthetic.iter_traces``: no transcripts to parse) into a
+Learns the planted corpus (``engram.datasets.synthetic.iter_traces``: no transcripts to parse) into a
 fresh SQLite store unless ``--store`` holds one, then times ``mine`` (best of ``--repeat``),
 once as it is and once with each scope's candidates only clustered (no conditional selection),
 and prints one JSON object with both times and the rules each made.
@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from engram.datasets.synthetic import default_scenario, iter_traces
 from engram.mining import miner
 from engram.mining.miner import mine
 from engram.store import Store
-from engram.synthetic import default_scenario, iter_traces
 
 
 def fill(store: Store, runs: int) -> float:

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from engram.learner import LearnSummary, learn
+    from engram.learning.learner import LearnSummary, learn
     from engram.mining.settings import MiningSettings
-    from engram.playbook import Playbook, inject, suggest
+    from engram.playbook.guidance import Playbook, inject, suggest
     from engram.store import Store, open_store
 
 _LAZY = {
-    "learn": "engram.learner",
-    "LearnSummary": "engram.learner",
+    "learn": "engram.learning.learner",
+    "LearnSummary": "engram.learning.learner",
     "MiningSettings": "engram.mining.settings",
-    "Playbook": "engram.playbook",
-    "suggest": "engram.playbook",
-    "inject": "engram.playbook",
+    "Playbook": "engram.playbook.guidance",
+    "suggest": "engram.playbook.guidance",
+    "inject": "engram.playbook.guidance",
     "Store": "engram.store",
     "open_store": "engram.store",
 }

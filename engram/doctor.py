@@ -78,7 +78,7 @@ def _store() -> list[Check]:
 
 
 def _hooks() -> list[Check]:
-    from engram import hooks
+    from engram.integrations import hooks
 
     found = [*hooks.installed(hooks.settings_path()), *hooks.installed(hooks.settings_path(True))]
     if not found:

@@ -20,7 +20,7 @@ import argparse
 import json
 from pathlib import Path
 
-from engram.synthetic import default_scenario, seed_pilot_records, write_corpus
+from engram.datasets.synthetic import default_scenario, seed_pilot_records, write_corpus
 
 HERE = Path(__file__).resolve().parent
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from engram.extract import NAME_LIMIT, Extractor, feature_key
-from engram.tools import shell_invocations
+from engram.parse.tools import shell_invocations
 from engram.trace import Trace
 
 ERROR_LOOP_MIN = 3

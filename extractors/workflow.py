@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engram.extract import Extractor
-from engram.shell import invocations
-from engram.tools import (
+from engram.parse.shell import invocations
+from engram.parse.tools import (
     READING_PROGRAMS,
     is_edit,
     is_read,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from engram.synthetic import Planted, Scenario, write_corpus
+from engram.datasets.synthetic import Planted, Scenario, write_corpus
 from tests.snapshots import Snapshots
 
 POSTGRES_URL = os.environ.get("ENGRAM_TEST_DATABASE_URL") or os.environ.get("ENGRAM_DATABASE_URL")

@@ -45,7 +45,7 @@ def test_a_database_url_wins_and_its_password_is_not_shown(monkeypatch: pytest.M
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal() -> None:
-    from engram.progress import Progress
+    from engram.learning.progress import Progress
 
     with Progress("learning") as progress:
         progress.set_total(10)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engram.synthetic import default_scenario, write_corpus
+from engram.datasets.synthetic import default_scenario, write_corpus
 
 HEAVY = ("scipy", "sklearn", "pandas", "matplotlib", "statsmodels")
 

@@ -23,8 +23,8 @@ def aggregate_command(
     quiet: Quiet = False,
 ) -> None:
     """Write a Harbor job's trials as the seed's aggregated trace JSON (with transcripts)."""
-    from engram.aggregate import aggregate
-    from engram.redact import redaction
+    from engram.loaders.aggregated_write import aggregate
+    from engram.parse.redact import redaction
 
     to_file = output is not None and str(output) != STDOUT
     with redaction(redact):

@@ -24,7 +24,7 @@ def capture_command(
 ) -> None:
     """Record the outcome of an interactive session, told or from a check command's exit
     status, so it counts in pass rates (sessions without one feed tool statistics only)."""
-    from engram.capture import capture
+    from engram.learning.capture import capture
 
     if outcome is not None and outcome not in ("pass", "fail"):
         raise typer.BadParameter(f"{outcome!r} is not one of pass, fail", param_hint="--outcome")

@@ -41,9 +41,9 @@ def compare_command(
 
     Selector keys: agent, model, category, job, task, tag, file, status.
     """
-    from engram.compare import compare
-    from engram.selectors import parse_selectors, selector_notices
+    from engram.analysis.compare import compare
     from engram.store import open_store
+    from engram.store.selectors import parse_selectors, selector_notices
 
     base, treat = parse_selectors(baseline), parse_selectors(treatment)
     key = task_key_option(task_key)

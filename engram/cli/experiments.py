@@ -16,7 +16,7 @@ def experiments_command(
 ) -> None:
     """Rules under a randomized holdout: runs given and withheld, the lift with its interval,
     and about how many more runs each arm needs for a decision."""
-    from engram.feedback import experiments
+    from engram.playbook.feedback import experiments
     from engram.store import open_store
 
     with open_store() as store:

@@ -26,9 +26,9 @@ def failures_command(
     Errors not of the agent's making (infrastructure, model provider, verifier) are listed
     apart from the agent's own failures.
     """
-    from engram.failures.modes import failure_modes, top_counts
-    from engram.selectors import parse_selectors, selector_notices
+    from engram.analysis.failures import failure_modes, top_counts
     from engram.store import open_store
+    from engram.store.selectors import parse_selectors, selector_notices
 
     selectors = parse_selectors(select or [])
     for key, value in (("category", category), ("agent", agent)):

@@ -19,8 +19,8 @@ def print_suggestion(
     holdout: float = 0.0,
 ) -> None:
     """Print the guidance for a kind of task (markdown or JSON), warnings on stderr."""
-    from engram.instruction import task_category
-    from engram.playbook import suggest
+    from engram.parse.instruction import task_category
+    from engram.playbook.guidance import suggest
     from engram.render.markdown import budget_notice
 
     text = None
@@ -50,7 +50,7 @@ def inject_file(
     holdout: float = 0.0,
 ) -> None:
     """Put the guidance block into ``file`` (or write it to ``output``, ``-`` for stdout)."""
-    from engram.playbook import injection
+    from engram.playbook.guidance import injection
     from engram.render.markdown import budget_notice
 
     text = "" if section and not file.exists() else read_text_file(file)

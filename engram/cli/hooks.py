@@ -30,7 +30,7 @@ def install_command(
     quiet: Quiet = False,
 ) -> None:
     """Add engram's hooks to .claude/settings.json, keeping every other hook and setting."""
-    from engram import hooks
+    from engram.integrations import hooks
 
     warn(hooks.category_notices(category))
     path = hooks.settings_path(user)
@@ -41,7 +41,7 @@ def install_command(
 @app.command("uninstall")
 def uninstall_command(user: User = False, quiet: Quiet = False) -> None:
     """Remove engram's hooks (and only them) from .claude/settings.json."""
-    from engram import hooks
+    from engram.integrations import hooks
 
     path = hooks.settings_path(user)
     removed = hooks.uninstall(path)
@@ -51,7 +51,7 @@ def uninstall_command(user: User = False, quiet: Quiet = False) -> None:
 @app.command("status")
 def status_command() -> None:
     """Show engram's hooks in the project's and the user's settings."""
-    from engram import hooks
+    from engram.integrations import hooks
 
     for path in (hooks.settings_path(), hooks.settings_path(user=True)):
         found = hooks.installed(path)
@@ -68,7 +68,7 @@ def run_command(
     holdout: Holdout = 0.0,
 ) -> None:
     """What an installed hook runs: reads the event JSON on stdin; never fails the session."""
-    from engram import hooks
+    from engram.integrations import hooks
 
     stdin = sys.stdin.read() if not sys.stdin.isatty() else ""
     output = hooks.run_hook(event, stdin, category, holdout)

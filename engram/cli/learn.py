@@ -71,7 +71,7 @@ def learn_command(
     Exits 1 if any file or record had to be skipped (the rest is still learned); files that
     hold no run (an unused session) are counted as empty, not skipped.
     """
-    from engram.learner import learn
+    from engram.learning.learner import learn
     from engram.mining.settings import MiningSettings
 
     if not paths and task_key is None:
@@ -134,8 +134,8 @@ def _watch(folder: Path, quiet: bool, **options: Any) -> None:
     import sys
     import time
 
-    from engram.learner import LearnSummary
-    from engram.watch import Watched, watch
+    from engram.learning.learner import LearnSummary
+    from engram.learning.watch import Watched, watch
 
     def line(watched: Watched, _summary: LearnSummary) -> None:
         if not quiet:

@@ -8,6 +8,6 @@ def mcp_command() -> None:
 
     Add it to an agent, e.g. `claude mcp add engram -- engram mcp`.
     """
-    from engram.mcp_server import serve
+    from engram.integrations.mcp_server import serve
 
     serve()

@@ -19,7 +19,7 @@ from engram.cli.console import (
     write_output,
 )
 from engram.errors import EngramError
-from engram.selectors import SELECTOR_KEYS
+from engram.store.selectors import SELECTOR_KEYS
 
 __all__ = [
     "STDOUT", "DataFormat", "Format", "Quiet", "echo", "note", "percent", "print_json",
@@ -53,7 +53,7 @@ def task_key_option(pattern: str | None) -> Any:
     """A ``--task-key`` value as a ``TaskKey`` (None when not given); a bad one is bad usage."""
     if pattern is None:
         return None
-    from engram.tasks import TaskKey
+    from engram.parse.tasks import TaskKey
 
     try:
         return TaskKey.parse(pattern)

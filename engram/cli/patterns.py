@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from engram.cli.output import DataFormat, Quiet, note, percent, print_json, warn
+from engram.playbook.rules import STATUSES, Rule
 from engram.render.markdown import rule_line
-from engram.rules import STATUSES, Rule
-from engram.selectors import selector_notices
+from engram.store.selectors import selector_notices
 
 app = typer.Typer(rich_markup_mode="markdown", help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
 
@@ -215,7 +215,7 @@ def pin_command(
     quiet: Quiet = False,
 ) -> None:
     """Keep a rule in the playbook whatever later runs say."""
-    from engram.curation import pin
+    from engram.playbook.curation import pin
     from engram.store import open_store
 
     with open_store() as store:
@@ -229,7 +229,7 @@ def retire_command(
     quiet: Quiet = False,
 ) -> None:
     """Take a rule out of the playbook; later learns do not bring it back."""
-    from engram.curation import retire
+    from engram.playbook.curation import retire
     from engram.store import open_store
 
     with open_store() as store:
@@ -242,7 +242,7 @@ def restore_command(
     quiet: Quiet = False,
 ) -> None:
     """Put a pinned or retired rule back under the evidence's judgment."""
-    from engram.curation import restore
+    from engram.playbook.curation import restore
     from engram.store import open_store
 
     with open_store() as store:
@@ -256,7 +256,7 @@ def edit_command(
     quiet: Quiet = False,
 ) -> None:
     """Reword a rule; later learns keep the wording and update its evidence."""
-    from engram.curation import edit
+    from engram.playbook.curation import edit
     from engram.store import open_store
 
     with open_store() as store:
@@ -273,7 +273,7 @@ def add_command(
     quiet: Quiet = False,
 ) -> None:
     """Write a rule of your own; it is kept, and counted by feedback like the rest."""
-    from engram.curation import add
+    from engram.playbook.curation import add
     from engram.store import open_store
 
     with open_store() as store:

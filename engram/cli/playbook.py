@@ -19,8 +19,8 @@ def history_command(
     ] = DataFormat.text,
 ) -> None:
     """List the playbook's versions: when, why, and how many rules were live."""
+    from engram.playbook.versions import history
     from engram.store import open_store
-    from engram.versions import history
 
     with open_store() as store:
         versions = history(store)
@@ -41,8 +41,8 @@ def diff_command(
     ] = DataFormat.text,
 ) -> None:
     """Rules added, retired and changed between two versions."""
+    from engram.playbook.versions import diff
     from engram.store import open_store
-    from engram.versions import diff
 
     with open_store() as store:
         changes = diff(store, old, new)

@@ -76,7 +76,7 @@ def run(argv: Sequence[str]) -> int | None:
         print(f"engram {__version__}")
         return 0
     if list(argv) == ["mcp"]:  # the MCP server, started by an agent at each session
-        from engram.mcp_server import serve
+        from engram.integrations.mcp_server import serve
 
         return _guarded(serve)
     if not argv or argv[0] not in ("suggest", "inject"):

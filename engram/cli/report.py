@@ -37,8 +37,8 @@ def report_command(
     Without --baseline/--treatment the two agents with the most selected runs are compared.
     """
     from engram.report import build_report, write_report
-    from engram.selectors import parse_selectors, selector_notices
     from engram.store import open_store
+    from engram.store.selectors import parse_selectors, selector_notices
 
     selectors = parse_selectors(select or [])
     base = parse_selectors(baseline) if baseline else None

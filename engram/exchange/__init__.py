@@ -25,7 +25,7 @@ from engram.exchange import ace, jsonfile
 from engram.exchange.common import ordered
 from engram.exchange.markdown import playbook_markdown
 from engram.exchange.skill import DEFAULT_FOLDER, FILE, write_skill
-from engram.rules import STATUSES, Rule
+from engram.playbook.rules import STATUSES, Rule
 
 if TYPE_CHECKING:
     from engram.store import Store
@@ -154,7 +154,7 @@ def read_import(path: Path) -> Any:
 def _for_agent(store: Store, rules: list[Rule], agent: str | None) -> list[Rule]:
     if agent is None:
         return rules
-    from engram.playbook import fits
+    from engram.playbook.guidance import fits
 
     tools = store.agent_tools()
     return [rule for rule in rules if fits(rule, agent, tools)]

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from engram import __version__
-from engram.curation import KINDS
 from engram.exchange.common import RULE_ID, SCOPE_KINDS, Read, clean_text, iso, parse_time
-from engram.rules import RANDOMIZED_KEYS, STATUSES, Evidence, Feedback, Rule, Stratified
+from engram.playbook.curation import KINDS
+from engram.playbook.rules import RANDOMIZED_KEYS, STATUSES, Evidence, Feedback, Rule, Stratified
 
 ORIGINS = ("learned", "human")
 SETTERS = ("engram", "human", "feedback")  # who set a rule's status

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from engram.diff import parse_diff
 from engram.loaders import fields
 from engram.loaders.claude_stream import read_events, summarize_input
 from engram.loaders.fields import RecordError, integer, mapping, number, text
 from engram.loaders.records import Problem, Record, Share, read_records
-from engram.outcome import RESULT_SUBTYPE_CLASSES
+from engram.parse.diff import parse_diff
+from engram.parse.outcome import RESULT_SUBTYPE_CLASSES
 from engram.trace import Agent, Changes, Metrics, Step, Task, Trace
 
 NAME = "aggregated"

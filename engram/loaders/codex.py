@@ -15,11 +15,11 @@ from typing import Any
 
 import orjson
 
-from engram.diff import parse_diff
 from engram.loaders import fields
 from engram.loaders.claude_stream import mapping
 from engram.loaders.records import Problem, Share, read_records
 from engram.loaders.steps import exit_code, json_arguments, step
+from engram.parse.diff import parse_diff
 from engram.trace import Agent, Changes, Metrics, Task, Trace
 
 NAME = "codex"

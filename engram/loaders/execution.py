@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from engram.failures.messages import MAX_FAILURES
 from engram.loaders import fields
 from engram.loaders.claude_stream import mapping
 from engram.loaders.records import Problem, Record, Share, read_records
 from engram.loaders.steps import step
-from engram.outcome import normalize_status
+from engram.parse.messages import MAX_FAILURES
+from engram.parse.outcome import normalize_status
 from engram.testoutput import error_kind
 from engram.trace import Agent, Failure, Step, Task, Trace
 

@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from engram.failures.messages import failures_of
-from engram.instruction import parse_task_header
-from engram.marker import injected_rule_ids, withheld_rule_ids
-from engram.outcome import resolve_outcome
-from engram.redact import redact, redact_optional
+from engram.parse.instruction import parse_task_header
+from engram.parse.messages import failures_of
+from engram.parse.outcome import resolve_outcome
+from engram.parse.redact import redact, redact_optional
+from engram.render.marker import injected_rule_ids, withheld_rule_ids
 from engram.trace import Failure, Trace, content_id
 
 TEXT_LIMIT = 2000

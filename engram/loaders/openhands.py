@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from engram.diff import parse_diff
 from engram.loaders import fields
 from engram.loaders.claude_stream import mapping
 from engram.loaders.records import Problem, Record, Share, read_records
 from engram.loaders.steps import step
+from engram.parse.diff import parse_diff
 from engram.trace import Agent, Changes, Metrics, Step, Task, Trace
 
 NAME = "openhands"

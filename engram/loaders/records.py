@@ -13,7 +13,7 @@ from typing import IO, Any
 import orjson
 
 from engram.loaders.jsonstream import TooLarge, document_items
-from engram.redact import redact
+from engram.parse.redact import redact
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 256  # nesting levels in a document (orjson's own limit for a line is 1024)

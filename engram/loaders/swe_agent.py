@@ -18,11 +18,11 @@ from typing import Any
 
 import orjson
 
-from engram.diff import parse_diff
 from engram.loaders import fields
 from engram.loaders.claude_stream import mapping
 from engram.loaders.records import Problem, Share
 from engram.loaders.steps import json_arguments, read_json, step
+from engram.parse.diff import parse_diff
 from engram.trace import Agent, Changes, Metrics, Step, Task, Trace
 
 NAME = "swe_agent"

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from scipy import stats as scipy_stats
 
-from engram.failures.clusters import cluster_name, cluster_templates
+from engram.analysis.clusters import cluster_name, cluster_templates
 from engram.mining.stats import bh_qvalues, wilson_interval
-from engram.rules import Evidence, Rule, rule_id
+from engram.playbook.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engram.playbook import Playbook
+    from engram.playbook.guidance import Playbook
 
 
 def playbook_dict(playbook: Playbook) -> dict[str, Any]:

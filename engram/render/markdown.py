@@ -6,12 +6,12 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from engram.marker import END, begin
 from engram.mining.templates import safe_name
-from engram.rules import Rule, Stratified
+from engram.playbook.rules import Rule, Stratified
+from engram.render.marker import END, begin
 
 if TYPE_CHECKING:
-    from engram.playbook import Playbook
+    from engram.playbook.guidance import Playbook
 
 CHARS_PER_TOKEN = 4
 DEFAULT_MAX_TOKENS = 500  # fits beside an instruction in any prompt

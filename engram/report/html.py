@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 from engram.errors import EngramError
 from engram.report.page import (
     CHART_CHECK,  # noqa: F401 - tests and callers read it here
-    _document,
-    _Page,
+    Page,
+    page_document,
 )
 from engram.report.sections import (
-    _comparison,
-    _distributions,
-    _failures,
-    _header,
-    _pass_rates,
-    _playbook,
+    comparison_section,
+    distributions_section,
+    failures_section,
+    header_section,
+    pass_rates,
+    playbook_section,
 )
 
 if TYPE_CHECKING:
@@ -52,17 +52,17 @@ def build_report(
         )
     selectors = dict(selectors or {})
     runs = store.run_frame(selectors)
-    page = _Page()
-    parts = [_header(store, selectors, runs, now or datetime.now(UTC))]
+    page = Page()
+    parts = [header_section(store, selectors, runs, now or datetime.now(UTC))]
     if not runs.empty:
-        parts.append(_pass_rates(page, runs))
+        parts.append(pass_rates(page, runs))
     if not runs.empty or baseline is not None:
-        parts.append(_comparison(store, runs, selectors, baseline, treatment))
+        parts.append(comparison_section(store, runs, selectors, baseline, treatment))
     if not runs.empty:
-        parts.append(_distributions(page, runs))
-        parts.append(_failures(page, store, selectors))
-    parts.append(_playbook(page, store.rules()))
-    return _document(parts, len(page.charts))
+        parts.append(distributions_section(page, runs))
+        parts.append(failures_section(page, store, selectors))
+    parts.append(playbook_section(page, store.rules()))
+    return page_document(parts, len(page.charts))
 
 
 def write_report(

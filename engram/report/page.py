@@ -90,22 +90,22 @@ class Safe(str):
     """Text that is already HTML."""
 
 
-def _e(value: object) -> str:
+def html_text(value: object) -> str:
     return value if isinstance(value, Safe) else escape(str(value), quote=True)
 
 
 @dataclass(slots=True)
-class _Page:
+class Page:
     """Collects the charts drawn, so the page can say how many to expect."""
 
     charts: list[str] = field(default_factory=list)
 
     def figure(self, chart_id: str, svg: str, caption: str) -> Safe:
         self.charts.append(chart_id)
-        return Safe(f'<figure class="chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>')
+        return Safe(f'<figure class="chart">{svg}<figcaption>{html_text(caption)}</figcaption></figure>')
 
 
-def _document(parts: Sequence[str], charts_expected: int) -> str:
+def page_document(parts: Sequence[str], charts_expected: int) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -119,31 +119,31 @@ def _document(parts: Sequence[str], charts_expected: int) -> str:
     )
 
 
-def _side(side: str) -> Safe:
+def side_label(side: str) -> Safe:
     words = "the agent" if side == "agent" else "not the agent's doing"
-    return Safe(f'<span class="side-{_e(side)}">{_e(words)}</span>')
+    return Safe(f'<span class="side-{html_text(side)}">{html_text(words)}</span>')
 
 
-def _rate_words(rate: Rate) -> str:
+def rate_words(rate: Rate) -> str:
     if rate.rate is None:
         return "–"
-    return f"{_pct(rate.rate)} ({rate.passed:,} of {rate.valid:,} valid runs; 95% interval {_interval(rate)})"
+    return f"{pct(rate.rate)} ({rate.passed:,} of {rate.valid:,} valid runs; 95% interval {interval_words(rate)})"
 
 
-def _interval(rate: Rate) -> str:
+def interval_words(rate: Rate) -> str:
     interval = rate.interval
-    return "–" if interval is None else f"{_pct(interval[0])} – {_pct(interval[1])}"
+    return "–" if interval is None else f"{pct(interval[0])} – {pct(interval[1])}"
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def _points(value: float) -> str:
+def points(value: float) -> str:
     return f"{100 * value:+.1f}"
 
 
-def _metric_format(column: str) -> Callable[[float | None], str]:
+def metric_format(column: str) -> Callable[[float | None], str]:
     def money(value: float | None) -> str:
         if value is None:
             return "–"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from engram.failures.modes import top_counts
+from engram.analysis.failures import top_counts
 from engram.report import charts
 from engram.report.data import (
     METRICS,
@@ -22,31 +22,31 @@ from engram.report.page import (
     CHART_ROWS,
     CLUSTER_ROWS,
     RULE_CHART_ROWS,
+    Page,
     Safe,
-    _e,
-    _metric_format,
-    _Page,
-    _pct,
-    _points,
-    _rate_words,
-    _side,
+    html_text,
+    metric_format,
+    pct,
+    points,
+    rate_words,
+    side_label,
 )
 from engram.report.tables import (
-    _excluded_table,
-    _metric_table,
-    _paired_words,
-    _rate_table,
-    _sides_table,
-    _spread_table,
-    _table,
-    _task_table,
+    excluded_table,
+    html_table,
+    metric_table,
+    paired_words,
+    rate_table,
+    sides_table,
+    spread_table,
+    task_table,
 )
-from engram.selectors import describe
+from engram.store.selectors import describe
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from engram.rules import Rule
+    from engram.playbook.rules import Rule
     from engram.store import Store
 
 
@@ -57,26 +57,26 @@ def _valid_words(total: Rate, runs: pd.DataFrame) -> str:
     return words + (f", {unmeasured:,} unmeasured)" if unmeasured else ")")
 
 
-def _header(store: Store, selectors: dict[str, str], runs: pd.DataFrame, now: datetime) -> str:
+def header_section(store: Store, selectors: dict[str, str], runs: pd.DataFrame, now: datetime) -> str:
     total = overall(runs)
     facts: list[tuple[str, object]] = [
-        ("Store", Safe(f"<code>{_e(store.location)}</code>")),
-        ("Selection", Safe(f"<code>{_e(describe(selectors))}</code>")),
+        ("Store", Safe(f"<code>{html_text(store.location)}</code>")),
+        ("Selection", Safe(f"<code>{html_text(describe(selectors))}</code>")),
         ("Runs", f"{total.runs:,}"),
         ("Valid runs", _valid_words(total, runs)),
-        ("Pass rate", _rate_words(total)),
+        ("Pass rate", rate_words(total)),
         ("Generated", now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
     ]
     if total.runs:
         facts[4:4] = [("Tasks", f"{runs['task_id'].nunique():,}")]
-    items = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in facts)
+    items = "".join(f"<dt>{html_text(name)}</dt><dd>{html_text(value)}</dd>" for name, value in facts)
     if not total.runs:
         message = (
             "There are no runs in this store yet."
             if not selectors
             else f"There are no runs that match {describe(selectors)}."
         )
-        body = f'<p class="empty" id="no-runs">{_e(message)}</p>'
+        body = f'<p class="empty" id="no-runs">{html_text(message)}</p>'
     else:
         body = _nav()
     return f'<header><h1>engram report</h1><dl class="facts">{items}</dl>{body}</header>'
@@ -93,7 +93,7 @@ def _nav() -> str:
     return "<nav>" + "".join(f'<a href="#{key}">{name}</a>' for key, name in links) + "</nav>"
 
 
-def _pass_rates(page: _Page, runs: pd.DataFrame) -> str:
+def pass_rates(page: Page, runs: pd.DataFrame) -> str:
     parts = ['<section id="pass-rates"><h2>Pass rates</h2>']
     for key, title, groups in (
         ("configuration", "Configuration", configurations(runs)),
@@ -113,19 +113,19 @@ def _pass_rates(page: _Page, runs: pd.DataFrame) -> str:
             )
             more = f" ({CHART_ROWS} with the most valid runs)" if len(measured) > CHART_ROWS else ""
             parts.append(page.figure(f"chart-pass-{key}", svg, f"Pass rate by {key}{more}."))
-        parts.append(_rate_table(f"rates-{key}", title, rates))
+        parts.append(rate_table(f"rates-{key}", title, rates))
     parts.append("</section>")
     return "".join(parts)
 
 
-def _comparison(
+def comparison_section(
     store: Store,
     runs: pd.DataFrame,
     selectors: dict[str, str],
     baseline: dict[str, str] | None,
     treatment: dict[str, str] | None,
 ) -> str:
-    from engram.compare import compare
+    from engram.analysis.compare import compare
 
     head = '<section id="comparison"><h2>Comparison</h2>'
     if baseline is not None and treatment is not None:
@@ -143,20 +143,20 @@ def _comparison(
             f"{treatment['agent']} (the baseline is the first of the two by name)."
         )
     data = compare(store, baseline, treatment).as_dict()
-    parts = [head, f'<p class="note">{_e(how)}</p>', _sides_table(data)]
-    parts.append(f'<p class="verdict" id="verdict">{_e(data["verdict"])}</p>')
-    parts.append(_paired_words(data["paired"]))
+    parts = [head, f'<p class="note">{html_text(how)}</p>', sides_table(data)]
+    parts.append(f'<p class="verdict" id="verdict">{html_text(data["verdict"])}</p>')
+    parts.append(paired_words(data["paired"]))
     if data["metrics"]:
-        parts.append(_metric_table(data["metrics"]))
+        parts.append(metric_table(data["metrics"]))
     parts.append("<h3>Tasks</h3>")
-    parts.append(_task_table(data["tasks"]))
+    parts.append(task_table(data["tasks"]))
     parts.append("<h3>Excluded runs</h3>")
-    parts.append(_excluded_table(data["excluded"]))
+    parts.append(excluded_table(data["excluded"]))
     parts.append("</section>")
     return "".join(parts)
 
 
-def _distributions(page: _Page, runs: pd.DataFrame) -> str:
+def distributions_section(page: Page, runs: pd.DataFrame) -> str:
     groups = configurations(runs)
     parts = ['<section id="distributions"><h2>Tokens, cost and duration</h2>']
     drawn = 0
@@ -174,18 +174,18 @@ def _distributions(page: _Page, runs: pd.DataFrame) -> str:
         svg = charts.distribution_chart(
             chart_id, values, axis + (" (log scale)" if log else ""), log
         )
-        parts.append(f"<h3>{_e(title)}</h3>")
+        parts.append(f"<h3>{html_text(title)}</h3>")
         parts.append(page.figure(chart_id, svg, f"{title} per configuration: box = quartiles, "
                                  "line = median, whiskers = 5th to 95th percentile."))  # fmt: skip
-        parts.append(_spread_table(f"spread-{column}", values, _metric_format(column)))
+        parts.append(spread_table(f"spread-{column}", values, metric_format(column)))
     if not drawn:
         parts.append('<p class="empty">The runs recorded no tokens, cost or duration.</p>')
     parts.append("</section>")
     return "".join(parts)
 
 
-def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
-    from engram.failures.modes import failure_modes
+def failures_section(page: Page, store: Store, selectors: dict[str, str]) -> str:
+    from engram.analysis.failures import failure_modes
 
     data = failure_modes(store, selectors).as_dict()
     parts = [
@@ -205,15 +205,15 @@ def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
     )
     parts.append(page.figure("chart-failure-classes", svg, "Runs that did not pass, by class."))
     parts.append(
-        _table(
+        html_table(
             "failure-classes",
             ["Class", "Side", "Runs", "Share", "Categories"],
             [
                 [
                     c["class"],
-                    _side(c["side"]),
+                    side_label(c["side"]),
                     f"{c['runs']:,}",
-                    _pct(c["share"]),
+                    pct(c["share"]),
                     top_counts(c["categories"]),
                 ]
                 for c in classes
@@ -231,16 +231,16 @@ def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
         )[:CLUSTER_ROWS]
     ]
     parts.append(
-        _table(
+        html_table(
             "failure-clusters",
             ["Template", "Kind", "Side", "Runs", "Share", "Tasks", "Categories"],
             [
                 [
-                    Safe(f"<code>{_e(c['template'])}</code>"),
+                    Safe(f"<code>{html_text(c['template'])}</code>"),
                     c["kind"],
-                    _side(c["side"]),
+                    side_label(c["side"]),
                     f"{c['runs']:,}",
-                    _pct(c["share"]),
+                    pct(c["share"]),
                     f"{c['tasks']:,}",
                     top_counts(c["categories"]),
                 ]
@@ -259,7 +259,7 @@ def _failures(page: _Page, store: Store, selectors: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _behaviour_rules(page: _Page, rules: Sequence[Rule]) -> str:
+def _behaviour_rules(page: Page, rules: Sequence[Rule]) -> str:
     parts: list[str] = []
     shown = list(rules[:RULE_CHART_ROWS])
     svg = charts.effect_chart(
@@ -283,14 +283,14 @@ def _behaviour_rules(page: _Page, rules: Sequence[Rule]) -> str:
         q = ev.stratified.q_value if ev.stratified is not None else ev.q_value
         rows.append([
             rule.status, rule.kind, rule.scope_label, rule.text,
-            f"{ev.pass_with}/{ev.n_with} ({_pct(ev.pass_rate_with)})",
-            f"{ev.pass_without}/{ev.n_without} ({_pct(ev.pass_rate_without)})",
+            f"{ev.pass_with}/{ev.n_with} ({pct(ev.pass_rate_with)})",
+            f"{ev.pass_without}/{ev.n_without} ({pct(ev.pass_rate_without)})",
             f"{ev.runs:,}",
-            f"{_points(difference)} [{_points(low)}, {_points(high)}]",
+            f"{points(difference)} [{points(low)}, {points(high)}]",
             f"{q:.2g}",
         ])  # fmt: skip
     parts.append(
-        _table(
+        html_table(
             "rules",
             [
                 "Status",
@@ -316,15 +316,15 @@ def _failure_rules(rules: Sequence[Rule]) -> str:
         [
             rule.status, rule.kind, rule.scope_label, rule.text,
             f"{rule.evidence.n_with:,} of {rule.evidence.runs:,}",
-            f"{_pct(rule.evidence.difference)} [{_pct(rule.evidence.ci_low)},"
-            f" {_pct(rule.evidence.ci_high)}]",
+            f"{pct(rule.evidence.difference)} [{pct(rule.evidence.ci_low)},"
+            f" {pct(rule.evidence.ci_high)}]",
             f"{rule.evidence.q_value:.2g}",
         ]
         for rule in rules
     ]  # fmt: skip
     headers = ["Status", "Kind", "Scope", "Rule", "Runs ended so", "Share [95% interval]",
                "q-value"]  # fmt: skip
-    return "<h3>Recurring failures</h3>" + _table("failure-rules", headers, rows, numeric={4, 5, 6})
+    return "<h3>Recurring failures</h3>" + html_table("failure-rules", headers, rows, numeric={4, 5, 6})
 
 
 def _peoples_rules(rules: Sequence[Rule]) -> str:
@@ -336,10 +336,10 @@ def _peoples_rules(rules: Sequence[Rule]) -> str:
         rows.append([rule.status, rule.kind, rule.scope_label, rule.text, f"{given:,}",
                      f"{f.helpful:,}" if given else "-"])  # fmt: skip
     headers = ["Status", "Kind", "Scope", "Rule", "Given to runs", "Passed"]
-    return "<h3>Written by people</h3>" + _table("people-rules", headers, rows, numeric={4, 5})
+    return "<h3>Written by people</h3>" + html_table("people-rules", headers, rows, numeric={4, 5})
 
 
-def _playbook(page: _Page, rules: Sequence[Rule]) -> str:
+def playbook_section(page: Page, rules: Sequence[Rule]) -> str:
     parts = ['<section id="playbook"><h2>Playbook</h2>']
     if not rules:
         parts.append('<p class="empty">There are no active or pinned rules.</p></section>')

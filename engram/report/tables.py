@@ -9,10 +9,18 @@ from engram.report.data import (
     METRICS,
     Rate,
 )
-from engram.report.page import EXCLUDED_ROWS, TASK_ROWS, Safe, _e, _interval, _metric_format, _pct
+from engram.report.page import (
+    EXCLUDED_ROWS,
+    TASK_ROWS,
+    Safe,
+    html_text,
+    interval_words,
+    metric_format,
+    pct,
+)
 
 
-def _table(
+def html_table(
     table_id: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -23,45 +31,45 @@ def _table(
     def cls(index: int) -> str:
         return ' class="num"' if index in numeric else ""
 
-    head = "".join(f"<th{cls(i)}>{_e(h)}</th>" for i, h in enumerate(headers))
+    head = "".join(f"<th{cls(i)}>{html_text(h)}</th>" for i, h in enumerate(headers))
     body = []
     for row in rows:
         extra = row_class(row) if row_class else ""
-        cells = "".join(f"<td{cls(i)}>{_e(cell)}</td>" for i, cell in enumerate(row))
+        cells = "".join(f"<td{cls(i)}>{html_text(cell)}</td>" for i, cell in enumerate(row))
         body.append(f'<tr class="{extra}">{cells}</tr>' if extra else f"<tr>{cells}</tr>")
     if not body:
-        return f'<p class="empty" id="{table_id}">{_e(empty)}</p>'
+        return f'<p class="empty" id="{table_id}">{html_text(empty)}</p>'
     return (
         f'<table id="{table_id}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
 
-def _rate_table(table_id: str, title: str, rates: Sequence[Rate]) -> str:
+def rate_table(table_id: str, title: str, rates: Sequence[Rate]) -> str:
     rows = [
-        [r.label, f"{r.runs:,}", f"{r.valid:,}", f"{r.passed:,}", _pct(r.rate), _interval(r)]
+        [r.label, f"{r.runs:,}", f"{r.valid:,}", f"{r.passed:,}", pct(r.rate), interval_words(r)]
         for r in rates
     ]
     headers = [title, "Runs", "Valid", "Passed", "Pass rate", "95% interval"]
-    return _table(table_id, headers, rows, numeric={1, 2, 3, 4, 5})
+    return html_table(table_id, headers, rows, numeric={1, 2, 3, 4, 5})
 
 
-def _sides_table(data: dict[str, Any]) -> str:
+def sides_table(data: dict[str, Any]) -> str:
     rows = []
     for side in ("baseline", "treatment"):
         s = data[side]
-        ci = f"{_pct(s['ci'][0])} – {_pct(s['ci'][1])}" if s["ci"] else "–"
+        ci = f"{pct(s['ci'][0])} – {pct(s['ci'][1])}" if s["ci"] else "–"
         errors = ", ".join(f"{name} {n}" for name, n in s["errors"].items()) or "–"
         rows.append([
-            side, Safe(f"<code>{_e(s['selector'])}</code>"), f"{s['runs']:,}", f"{s['valid']:,}",
-            f"{s['passed']:,}", _pct(s["pass_rate"]), ci, errors,
+            side, Safe(f"<code>{html_text(s['selector'])}</code>"), f"{s['runs']:,}", f"{s['valid']:,}",
+            f"{s['passed']:,}", pct(s["pass_rate"]), ci, errors,
         ])  # fmt: skip
     headers = ["Side", "Selector", "Runs", "Valid", "Passed", "Pass rate", "95% interval",
                "Not measured"]  # fmt: skip
-    return _table("comparison-sides", headers, rows, numeric={2, 3, 4, 5, 6})
+    return html_table("comparison-sides", headers, rows, numeric={2, 3, 4, 5, 6})
 
 
-def _paired_words(paired: dict[str, Any]) -> str:
+def paired_words(paired: dict[str, Any]) -> str:
     if not paired["tasks"]:
         return '<p class="note">No task has measured runs on both sides.</p>'
     test = {"mcnemar_exact": "exact McNemar", "wilcoxon": "Wilcoxon signed-rank"}.get(
@@ -78,16 +86,16 @@ def _paired_words(paired: dict[str, Any]) -> str:
         parts.append(f"same partial rate {paired['tied']}")
     return (
         f'<p class="note">{paired["tasks"]} paired tasks: {", ".join(parts)};'
-        f" {_e(test)} p = {paired['p_value']:.3g}.</p>"
+        f" {html_text(test)} p = {paired['p_value']:.3g}.</p>"
     )
 
 
-def _metric_table(metrics: dict[str, Any]) -> str:
+def metric_table(metrics: dict[str, Any]) -> str:
     rows = []
     for column, title, _ in METRICS:
         if column not in metrics:
             continue
-        m, fmt = metrics[column], _metric_format(column)
+        m, fmt = metrics[column], metric_format(column)
         ci = m["difference_ci"]
         rows.append([
             title, fmt(m["baseline_median"]), fmt(m["treatment_median"]),
@@ -95,19 +103,19 @@ def _metric_table(metrics: dict[str, Any]) -> str:
         ])  # fmt: skip
     per_pass = metrics.get("cost_per_pass", {})
     if any(v is not None for v in per_pass.values()):
-        money = _metric_format("cost_usd")
+        money = metric_format("cost_usd")
         rows.append(["Cost per pass", money(per_pass.get("baseline")),
                      money(per_pass.get("treatment")), "–"])  # fmt: skip
     headers = ["Median", "Baseline", "Treatment", "95% interval of the difference"]
-    return _table("comparison-metrics", headers, rows, numeric={1, 2, 3})
+    return html_table("comparison-metrics", headers, rows, numeric={1, 2, 3})
 
 
-def _task_table(tasks: list[dict[str, Any]]) -> str:
+def task_table(tasks: list[dict[str, Any]]) -> str:
     def side(info: dict[str, Any] | None) -> str:
         return "–" if info is None else f"{info['passed']}/{info['valid']} passed"
 
     rows = [
-        [Safe(f"<code>{_e(t['task_id'])}</code>"), side(t["baseline"]), side(t["treatment"]),
+        [Safe(f"<code>{html_text(t['task_id'])}</code>"), side(t["baseline"]), side(t["treatment"]),
          t["outcome"]]
         for t in tasks[:TASK_ROWS]
     ]  # fmt: skip
@@ -117,7 +125,7 @@ def _task_table(tasks: list[dict[str, Any]]) -> str:
         before, arrow, after = outcome.partition(" → ")
         return "changed" if arrow and before != after else ""
 
-    table = _table(
+    table = html_table(
         "comparison-tasks",
         ["Task", "Baseline", "Treatment", "Baseline → treatment"],
         rows,
@@ -133,13 +141,13 @@ def _task_table(tasks: list[dict[str, Any]]) -> str:
     return table
 
 
-def _excluded_table(excluded: list[dict[str, Any]]) -> str:
+def excluded_table(excluded: list[dict[str, Any]]) -> str:
     rows = [
-        [Safe(f"<code>{_e(e['task_id'])}</code>"), e["side"], Safe(f"<code>{_e(e['trace_id'])}</code>"),
+        [Safe(f"<code>{html_text(e['task_id'])}</code>"), e["side"], Safe(f"<code>{html_text(e['trace_id'])}</code>"),
          e["reason"], "yes" if e["task_left_out"] else "no"]
         for e in excluded[:EXCLUDED_ROWS]
     ]  # fmt: skip
-    table = _table(
+    table = html_table(
         "comparison-excluded",
         ["Task", "Side", "Run", "Reason", "Task left out"],
         rows,
@@ -151,7 +159,7 @@ def _excluded_table(excluded: list[dict[str, Any]]) -> str:
     return table
 
 
-def _spread_table(
+def spread_table(
     table_id: str, values: dict[str, list[float]], fmt: Callable[[float | None], str]
 ) -> str:
     import numpy as np
@@ -162,4 +170,4 @@ def _spread_table(
         rows.append([label, f"{len(known):,}", fmt(float(median)), fmt(float(np.mean(known))),
                      f"{fmt(float(p5))} – {fmt(float(p95))}"])  # fmt: skip
     headers = ["Configuration", "Runs", "Median", "Mean", "5th – 95th percentile"]
-    return _table(table_id, headers, rows, numeric={1, 2, 3, 4})
+    return html_table(table_id, headers, rows, numeric={1, 2, 3, 4})

@@ -139,7 +139,7 @@ class TraceRow(Base):
     withheld_rules: Mapped[list[str] | None] = mapped_column(default=None)  # None: no holdout
     learn_id: Mapped[int | None] = mapped_column(ForeignKey("learns.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    task_key: Mapped[str | None] = mapped_column(String(200))  # engram.tasks: which task it was
+    task_key: Mapped[str | None] = mapped_column(String(200))  # engram.parse.tasks: which task it was
     stratum_id: Mapped[int | None] = mapped_column(ForeignKey("strata.id"), index=True)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from engram.errors import EngramError, StoreError
-from engram.failures.messages import failure_template
+from engram.parse.messages import failure_template
 from engram.store.engine import make_engine, store_error, write_transaction
 from engram.store.filters import SCOPE_COLUMNS, scope_filter, selector_filters
 from engram.store.frames import Frames

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from engram.parse.tasks import TaskKey
 from engram.store.engine import snapshot, write_transaction
 from engram.store.models import AgentTool, Setting, Stratum, StratumCount, TraceRow
-from engram.tasks import TaskKey
 
 if TYPE_CHECKING:
     import numpy as np

@@ -17,19 +17,19 @@ from engram.testoutput.base import (
     MAX_CHARS,
     MESSAGE_LIMIT,
     RUNNERS,
+    Found,
     TestFailure,
-    _Found,
 )
 from engram.testoutput.ctrf import parse_ctrf, parse_ctrf_text, read_ctrf
-from engram.testoutput.detect import _detected, detect_runner
-from engram.testoutput.fallback import _looks_passing, _parse_unknown
-from engram.testoutput.go import _parse_go
-from engram.testoutput.javascript import _parse_jest
-from engram.testoutput.jvm import _parse_junit
+from engram.testoutput.detect import detect_runner, detected
+from engram.testoutput.fallback import looks_passing, parse_unknown
+from engram.testoutput.go import parse_go
+from engram.testoutput.javascript import parse_jest
+from engram.testoutput.jvm import parse_junit
 from engram.testoutput.kinds import error_kind
-from engram.testoutput.python import _parse_pytest, _parse_unittest
-from engram.testoutput.rust import _parse_cargo
-from engram.testoutput.text import _as_text, _lines
+from engram.testoutput.python import parse_pytest, parse_unittest
+from engram.testoutput.rust import parse_cargo
+from engram.testoutput.text import as_text, clean_lines
 
 __all__ = [
     "ERROR_KINDS",
@@ -44,13 +44,13 @@ __all__ = [
     "read_ctrf",
 ]
 
-_PARSERS: dict[str, Callable[[list[str]], list[_Found]]] = {
-    "pytest": _parse_pytest,
-    "unittest": _parse_unittest,
-    "jest": _parse_jest,
-    "go": _parse_go,
-    "cargo": _parse_cargo,
-    "junit": _parse_junit,
+_PARSERS: dict[str, Callable[[list[str]], list[Found]]] = {
+    "pytest": parse_pytest,
+    "unittest": parse_unittest,
+    "jest": parse_jest,
+    "go": parse_go,
+    "cargo": parse_cargo,
+    "junit": parse_junit,
 }
 
 
@@ -59,16 +59,16 @@ def _informative(failure: TestFailure) -> tuple[bool, bool, bool, int]:
     return (bool(message), failure.kind != "unknown", not message.endswith("..."), len(message))
 
 
-def _merge(found: Iterable[_Found], limit: int) -> list[TestFailure]:
+def _merge(found: Iterable[Found], limit: int) -> list[TestFailure]:
     """One failure per key, at its first position, with the most informative message."""
-    best: dict[str, _Found] = {}
+    best: dict[str, Found] = {}
     for item in found:
         key = f"{item.failure.runner}\0{item.key}"
         kept = best.get(key)
         if kept is None:
             best[key] = item
         elif _informative(item.failure) > _informative(kept.failure):
-            best[key] = _Found(min(kept.pos, item.pos), item.key, item.failure)
+            best[key] = Found(min(kept.pos, item.pos), item.key, item.failure)
         elif item.pos < kept.pos:
             best[key] = kept._replace(pos=item.pos)
     ordered = sorted(best.values(), key=lambda item: item.pos)
@@ -77,19 +77,19 @@ def _merge(found: Iterable[_Found], limit: int) -> list[TestFailure]:
 
 def _parse(text: object, limit: int = 50) -> list[TestFailure]:
     """parse_test_output without its guard (tests call it to see errors the guard would hide)."""
-    source = _as_text(text)
+    source = as_text(text)
     if not source or not isinstance(limit, int) or limit <= 0:
         return []
     report = parse_ctrf_text(source, limit)
     if report is not None:
         return report
-    lines = _lines(source)
-    found: list[_Found] = []
-    for runner in _detected(source):
+    lines = clean_lines(source)
+    found: list[Found] = []
+    for runner in detected(source):
         found.extend(_PARSERS[runner](lines))
     failures = _merge(found, limit)
-    if not failures and not _looks_passing(lines):
-        failures = _merge(_parse_unknown(lines), limit)
+    if not failures and not looks_passing(lines):
+        failures = _merge(parse_unknown(lines), limit)
     return failures
 
 

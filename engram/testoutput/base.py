@@ -12,12 +12,12 @@ RUNNERS = ("pytest", "unittest", "jest", "go", "cargo", "junit", "ctrf", "unknow
 MAX_CHARS = 2_000_000
 MESSAGE_LIMIT = 300
 
-_HEAD_CHARS = 1_500_000  # of MAX_CHARS: the rest is taken from the end of the text
-_SAMPLE_CHARS = 256_000  # runner detection reads this much of the head and of the tail
-_LINE_LIMIT = 4_000  # longer lines are cut before any pattern sees them
-_KIND_INPUT_LIMIT = 1_000
-_MAX_FOUND = 5_000  # raw findings per parser
-_BLOCK_LINES = 400  # lines of one failure block kept for its message
+HEAD_CHARS = 1_500_000  # of MAX_CHARS: the rest is taken from the end of the text
+SAMPLE_CHARS = 256_000  # runner detection reads this much of the head and of the tail
+LINE_LIMIT = 4_000  # longer lines are cut before any pattern sees them
+KIND_INPUT_LIMIT = 1_000
+MAX_FOUND = 5_000  # raw findings per parser
+BLOCK_LINES = 400  # lines of one failure block kept for its message
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class TestFailure:
     __test__ = False  # not a pytest test class
 
 
-class _Found(NamedTuple):
+class Found(NamedTuple):
     pos: tuple[int, int]  # (line index, order within the line's source) in the output
     key: str  # what de-duplicates: one failure per key
     failure: TestFailure

@@ -16,7 +16,7 @@ import orjson
 
 from engram.testoutput.base import MAX_CHARS, MESSAGE_LIMIT, TestFailure
 from engram.testoutput.kinds import error_kind
-from engram.testoutput.text import _clean
+from engram.testoutput.text import clean_line
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 _FAILED = frozenset({"failed", "fail", "failure", "error", "broken", "timedout", "timed_out"})
@@ -86,15 +86,15 @@ def _failure(test: dict[str, Any], runner: str) -> TestFailure:
     suite = test.get("suite")
     if isinstance(suite, list):
         suite = " > ".join(str(part) for part in suite[:10] if isinstance(part, str))
-    title = _clean(name) if isinstance(name, str) and name.strip() else None
+    title = clean_line(name) if isinstance(name, str) and name.strip() else None
     if title and isinstance(suite, str) and suite.strip() and suite not in title:
-        title = _clean(f"{suite} > {title}")
+        title = clean_line(f"{suite} > {title}")
     message = test.get("message")
     trace = test.get("trace")
     text = message if isinstance(message, str) and message.strip() else ""
     if not text and isinstance(trace, str):
         text = _last_error_line(trace)
-    clean = _clean(text)[:MESSAGE_LIMIT]
+    clean = clean_line(text)[:MESSAGE_LIMIT]
     kind = error_kind(clean) if clean else "unknown"
     if kind == "unknown" and isinstance(trace, str):
         kind = error_kind(_last_error_line(trace))

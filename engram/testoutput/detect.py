@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from engram.testoutput.base import _SAMPLE_CHARS
-from engram.testoutput.text import _ANSI, _as_text
+from engram.testoutput.base import SAMPLE_CHARS
+from engram.testoutput.text import ANSI, as_text
 
 _SIGNS: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {
     runner: tuple((weight, re.compile(pattern, re.MULTILINE)) for weight, pattern in signs)
@@ -73,9 +73,9 @@ _MIN_SCORE = 2
 
 
 def _sample(text: str) -> str:
-    if len(text) <= 2 * _SAMPLE_CHARS:
+    if len(text) <= 2 * SAMPLE_CHARS:
         return text
-    return text[:_SAMPLE_CHARS] + "\n" + text[-_SAMPLE_CHARS:]
+    return text[:SAMPLE_CHARS] + "\n" + text[-SAMPLE_CHARS:]
 
 
 def _scores(sample: str) -> dict[str, int]:
@@ -85,9 +85,9 @@ def _scores(sample: str) -> dict[str, int]:
     }
 
 
-def _detected(text: str) -> list[str]:
+def detected(text: str) -> list[str]:
     """Runners whose signs the text shows, most likely first."""
-    scores = _scores(_ANSI.sub("", _sample(text)).replace("\r", "\n"))
+    scores = _scores(ANSI.sub("", _sample(text)).replace("\r", "\n"))
     ranked = sorted(scores, key=lambda runner: -scores[runner])  # stable: ties keep RUNNERS order
     return [runner for runner in ranked if scores[runner] >= _MIN_SCORE]
 
@@ -95,7 +95,7 @@ def _detected(text: str) -> list[str]:
 def detect_runner(text: str) -> str | None:
     """The test runner whose output this most looks like ("pytest", "go", ...), or None."""
     try:
-        runners = _detected(_as_text(text))
+        runners = detected(as_text(text))
     except Exception:
         return None
     return runners[0] if runners else None

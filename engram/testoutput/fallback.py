@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from engram.testoutput.base import _Found
-from engram.testoutput.kinds import _LINT_FORMAT, _exception_name, _make
-from engram.testoutput.python import _traceback_message
+from engram.testoutput.base import Found
+from engram.testoutput.kinds import LINT_FORMAT, exception_name, make_found
+from engram.testoutput.python import traceback_message
 
 _GENERIC_ERROR = re.compile(r"(?:error|Error|ERROR|fatal|FATAL|panic)(?:\[[\w-]{1,20}\])?: ?\S")
 #: gcc, clang, javac, tsc: ``x.c:3:2: error: ...``, ``src/a.ts(3,7): error TS2345: ...``
@@ -24,7 +24,7 @@ _FAILING = re.compile(
 )
 
 
-def _looks_passing(lines: list[str]) -> bool:
+def looks_passing(lines: list[str]) -> bool:
     sample = "\n".join(lines[:3_000] + lines[-3_000:]) if len(lines) > 6_000 else "\n".join(lines)
     return bool(_PASSING.search(sample)) and not _FAILING.search(sample)
 
@@ -36,22 +36,22 @@ def _error_line(line: str) -> bool:
         return False
     return bool(
         _GENERIC_ERROR.match(line)
-        or _LINT_FORMAT.match(line)
+        or LINT_FORMAT.match(line)
         or _COMPILER_ERROR.match(line)
         or line.endswith("command not found")
-        or _exception_name(line)
+        or exception_name(line)
     )
 
 
-def _parse_unknown(lines: list[str]) -> list[_Found]:
+def parse_unknown(lines: list[str]) -> list[Found]:
     """The one clearest error in output of no known runner: a traceback's end, else an error line."""
     for i in range(len(lines) - 1, -1, -1):
         if lines[i].lstrip().startswith("Traceback (most recent call last)"):
-            message = _traceback_message(lines[i:])
+            message = traceback_message(lines[i:])
             if message:
-                return [_make("unknown", i, "error", None, message)]
+                return [make_found("unknown", i, "error", None, message)]
             break
     for i, line in enumerate(lines):
         if _error_line(line):
-            return [_make("unknown", i, "error", None, line)]
+            return [make_found("unknown", i, "error", None, line)]
     return []

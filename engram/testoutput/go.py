@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engram.testoutput.base import _MAX_FOUND, _Found
-from engram.testoutput.kinds import _compile_kind, _found, _make
-from engram.testoutput.text import _clean
+from engram.testoutput.base import MAX_FOUND, Found
+from engram.testoutput.kinds import compile_kind, found_at, make_found
+from engram.testoutput.text import clean_line
 
 _GO_RESULT = re.compile(r"( *)--- (FAIL|PASS|SKIP): (\S+) \(")
 _GO_GOTESTSUM = re.compile(r"=== FAIL: \S+ (\S+) \(")
@@ -43,15 +43,15 @@ def _testify_message(lines: list[str], i: int) -> str:
     return " ".join(parts)
 
 
-def _parse_go(lines: list[str]) -> list[_Found]:
+def parse_go(lines: list[str]) -> list[Found]:
     """go test: ``--- FAIL`` tests with their log lines, panics, time-outs and build errors."""
     tests: dict[str, _GoTest] = {}
-    found: list[_Found] = []
+    found: list[Found] = []
     current: str | None = None
     build: tuple[str, bool] | None = None  # package, whether vet reports it
     broken: set[str] = set()
     for i, line in enumerate(lines):
-        if len(found) + len(tests) >= _MAX_FOUND:
+        if len(found) + len(tests) >= MAX_FOUND:
             break
         if line.startswith("# "):
             header = line[2:].strip()
@@ -61,8 +61,8 @@ def _parse_go(lines: list[str]) -> list[_Found]:
             if (error := _GO_BUILD.match(line)) is not None:
                 package, vet = build
                 broken.add(package)
-                kind = _compile_kind(error.group(1), "lint" if vet else "compile")
-                found.append(_found((i, 0), f"build:{line}", "go", None, _clean(line), kind))
+                kind = compile_kind(error.group(1), "lint" if vet else "compile")
+                found.append(found_at((i, 0), f"build:{line}", "go", None, clean_line(line), kind))
                 continue
             build = None
         if (result := _GO_RESULT.match(line)) or (result := _GO_GOTESTSUM.match(line)):
@@ -77,12 +77,12 @@ def _parse_go(lines: list[str]) -> list[_Found]:
             if message.startswith("panic: test timed out after"):
                 name = _go_running(lines, i) or current
                 key = name or "timeout:"
-                found.append(_found((i, 0), key, "go", name, _clean(message), "timeout"))
+                found.append(found_at((i, 0), key, "go", name, clean_line(message), "timeout"))
             elif current is not None:
                 test = tests.setdefault(current, _GoTest(i))
                 test.panic = test.panic or message
             else:
-                found.append(_make("go", i, f"panic:{message}", None, message, "runtime"))
+                found.append(make_found("go", i, f"panic:{message}", None, message, "runtime"))
         elif current is not None and (log := _GO_LOG.match(line)):
             message = log.group(1).strip() or _testify_message(lines, i)
             test = tests.setdefault(current, _GoTest(i))
@@ -92,7 +92,7 @@ def _parse_go(lines: list[str]) -> list[_Found]:
             package = failed.group(1)
             if package not in broken:
                 broken.add(package)
-                found.append(_found((i, 0), f"build:{line}", "go", None, _clean(line), "compile"))
+                found.append(found_at((i, 0), f"build:{line}", "go", None, clean_line(line), "compile"))
     return found + _go_tests(tests)
 
 
@@ -108,7 +108,7 @@ def _slashes(name: str) -> list[int]:
     return [i for i, char in enumerate(name) if char == "/"][:20]
 
 
-def _go_tests(tests: dict[str, _GoTest]) -> list[_Found]:
+def _go_tests(tests: dict[str, _GoTest]) -> list[Found]:
     failed = {name for name, test in tests.items() if test.failed or test.panic}
     parents = {name.rsplit("/", 1)[0] for name in failed if "/" in name}
     parents |= {name[:cut] for name in parents for cut in _slashes(name)}
@@ -120,5 +120,5 @@ def _go_tests(tests: dict[str, _GoTest]) -> list[_Found]:
         if not own and name in parents:
             continue  # failed only through its subtests, which are reported themselves
         fallback = "runtime" if test.panic else "assertion"
-        found.append(_make("go", test.pos, name, name, own, fallback))
+        found.append(make_found("go", test.pos, name, name, own, fallback))
     return found

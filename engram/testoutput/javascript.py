@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engram.testoutput.base import _BLOCK_LINES, _MAX_FOUND, _Found
-from engram.testoutput.kinds import _exception_name, _make
+from engram.testoutput.base import BLOCK_LINES, MAX_FOUND, Found
+from engram.testoutput.kinds import exception_name, make_found
 
 _JEST_FRAME = re.compile(r">? *\d+ *\||\|")
 _JEST_TIME = re.compile(r" ?\(\d+(?:\.\d+)? ?m?s\)$| \d+(?:\.\d+)?m?s$")
@@ -49,7 +49,7 @@ def _jest_suite_message(lines: list[str]) -> str:
     """A suite error's message: its first exception-like line, else its first line."""
     content = _jest_content(lines)
     for line in content[:80]:
-        if _exception_name(line) or "Cannot find module" in line or "error TS" in line:
+        if exception_name(line) or "Cannot find module" in line or "error TS" in line:
             return line
     return content[0] if content else ""
 
@@ -63,9 +63,9 @@ def _jest_content(lines: list[str]) -> list[str]:
     ]
 
 
-def _parse_jest(lines: list[str]) -> list[_Found]:
+def parse_jest(lines: list[str]) -> list[Found]:
     """Jest and Vitest: ``●`` blocks, ``FAIL file > test`` blocks, ``✕``/``×`` lines, suites."""
-    found: list[_Found] = []
+    found: list[Found] = []
     crosses: list[_JestCross] = []
     files: dict[str, int] = {}
     block: _JestBlock | None = None
@@ -82,11 +82,11 @@ def _parse_jest(lines: list[str]) -> list[_Found]:
             else:
                 content = _jest_content(block.lines)
                 message = content[0] if content else ""
-            found.append(_make("jest", block.pos, block.key, block.test, message))
+            found.append(make_found("jest", block.pos, block.key, block.test, message))
         block = None
 
     for i, line in enumerate(lines):
-        if len(found) >= _MAX_FOUND:
+        if len(found) >= MAX_FOUND:
             break
         text = line.strip()
         if text.startswith("FAIL ") or text.startswith("FAIL\t"):
@@ -113,7 +113,7 @@ def _parse_jest(lines: list[str]) -> list[_Found]:
             elif name and not name.startswith(("Console", "Validation")):
                 block = _JestBlock(i, f"{current}\0{name}", name, "jest")
         elif block is not None:
-            if len(block.lines) < _BLOCK_LINES:
+            if len(block.lines) < BLOCK_LINES:
                 block.lines.append(line)
         elif text.startswith("❯ ") and any(c in text.split()[1] for c in "/."):
             current, stack = text.split()[1], []  # Vitest: ❯ src/x.test.ts (3 tests | 1 failed)
@@ -153,8 +153,8 @@ def _last_part(name: str) -> str:
 
 
 def _jest_leftovers(
-    found: list[_Found], crosses: list[_JestCross], files: dict[str, int]
-) -> list[_Found]:
+    found: list[Found], crosses: list[_JestCross], files: dict[str, int]
+) -> list[Found]:
     """``✕`` tests no block described, and failed files nothing else is known of."""
     names = {item.key for item in found}
     known: dict[tuple[str, str], str] = {}  # (file or "", full or last name) -> key
@@ -163,7 +163,7 @@ def _jest_leftovers(
         for where in (file, ""):
             known.setdefault((where, name), key)
             known.setdefault((where, _last_part(name)), key)
-    extra: list[_Found] = []
+    extra: list[Found] = []
     for cross in crosses:
         match = known.get((cross.file, cross.name)) or known.get(
             (cross.file, _last_part(cross.title))
@@ -173,9 +173,9 @@ def _jest_leftovers(
             known[(cross.file, cross.name)] = key
             names.add(key)
         # a block found later is the same test: this earlier line lends it its position
-        extra.append(_make("jest", cross.pos, key, cross.name, cross.message))
+        extra.append(make_found("jest", cross.pos, key, cross.name, cross.message))
     told = {key.split("\0", 1)[0].removeprefix("suite:") for key in names}
     for file, pos in files.items():
         if file not in told:
-            extra.append(_make("jest", pos, f"file:{file}", file, ""))
+            extra.append(make_found("jest", pos, f"file:{file}", file, ""))
     return extra

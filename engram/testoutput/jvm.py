@@ -6,9 +6,9 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
-from engram.testoutput.base import _MAX_FOUND, _Found
-from engram.testoutput.kinds import _compile_kind, _found, _kind, _make
-from engram.testoutput.text import _SPACE, _clean
+from engram.testoutput.base import MAX_FOUND, Found
+from engram.testoutput.kinds import compile_kind, found_at, make_found, runner_kind
+from engram.testoutput.text import SPACE, clean_line
 
 # Maven's log-level prefix; GitHub Actions shows "[ERROR] " as "Error:  ".
 _MVN_PREFIX = re.compile(r"\[(?:ERROR|INFO|WARNING|WARN)\] ?|(?:Error|Warning): ")
@@ -51,14 +51,14 @@ def _mvn_detail(lines: list[str], i: int) -> str:
     return ""
 
 
-def _parse_junit(lines: list[str]) -> list[_Found]:
+def parse_junit(lines: list[str]) -> list[Found]:
     """Surefire's per-test and summary lines, compilation errors, Gradle, and JUnit XML."""
-    found: list[_Found] = []
+    found: list[Found] = []
     full: dict[str, str] = {}  # a per-test block's name, by itself and by Class.method
     summary: str | None = None
     compilation: int | None = None
     for i, line in enumerate(lines):
-        if len(found) >= _MAX_FOUND:
+        if len(found) >= MAX_FOUND:
             break
         text = _MVN_PREFIX.sub("", line, count=1) if line.startswith(("[", "Error: ")) else line
         stripped = text.strip()
@@ -67,7 +67,7 @@ def _parse_junit(lines: list[str]) -> list[_Found]:
             fallback = "assertion" if "<<< FAILURE" in text else "runtime"
             full.setdefault(".".join(name.rsplit(".", 2)[-2:]), name)
             full[name] = name
-            found.append(_make("junit", i, name, name, _mvn_detail(lines, i), fallback))
+            found.append(make_found("junit", i, name, name, _mvn_detail(lines, i), fallback))
             summary = None
         elif heading := _summary_head(stripped):
             head, summary = heading
@@ -87,17 +87,17 @@ def _parse_junit(lines: list[str]) -> list[_Found]:
             method = gradle.group(2).removesuffix("()")
             name = f"{gradle.group(1)}.{method}"
             detail = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            found.append(_make("junit", i, name, name, detail, "assertion"))
+            found.append(make_found("junit", i, name, name, detail, "assertion"))
         else:
             summary = None if stripped and not text.startswith("  ") else summary
     if compilation is not None and not any(item.key.startswith("compile:") for item in found):
         found.append(
-            _found((compilation, 0), "compile:", "junit", None, "COMPILATION ERROR", "compile")
+            found_at((compilation, 0), "compile:", "junit", None, "COMPILATION ERROR", "compile")
         )
     return found + _parse_junit_xml(lines)
 
 
-def _mvn_summary(i: int, text: str, fallback: str, full: dict[str, str]) -> _Found:
+def _mvn_summary(i: int, text: str, fallback: str, full: dict[str, str]) -> Found:
     """One line of Surefire's Failures:/Errors: summary: ``FooTest.testBar:42 message``."""
     token, _, message = text.partition(" ")
     old = _MVN_OLD_NAME.match(token)
@@ -110,17 +110,17 @@ def _mvn_summary(i: int, text: str, fallback: str, full: dict[str, str]) -> _Fou
     message = message.strip()
     if message.startswith("»"):
         message, fallback = message[1:].strip(), "runtime"
-    return _make("junit", i, name, name, message, fallback)
+    return make_found("junit", i, name, name, message, fallback)
 
 
-def _java_compile(lines: list[str], i: int, text: str, error: re.Match[str]) -> _Found:
+def _java_compile(lines: list[str], i: int, text: str, error: re.Match[str]) -> Found:
     groups = [group for group in error.groups() if group is not None]
     message = text
     after = _MVN_PREFIX.sub("", lines[i + 1], count=1).strip() if i + 1 < len(lines) else ""
     if after.startswith("symbol:"):
-        message = f"{text} ({_SPACE.sub(' ', after)})"
-    return _found(
-        (i, 0), f"compile:{text}", "junit", None, _clean(message), _compile_kind(groups[-1])
+        message = f"{text} ({SPACE.sub(' ', after)})"
+    return found_at(
+        (i, 0), f"compile:{text}", "junit", None, clean_line(message), compile_kind(groups[-1])
     )
 
 
@@ -146,24 +146,24 @@ def _xml_message(kind: str, message: str, text: str) -> str:
 
 def _xml_found(
     pos: tuple[int, int], attrs: dict[str, str], tag: str, problem: dict[str, str], text: str
-) -> _Found:
+) -> Found:
     name = attrs.get("name", "").strip()
     classname = attrs.get("classname", "").strip()
     test = f"{classname}.{name}" if classname and name else (name or classname or None)
-    message = _clean(_xml_message(problem.get("type", ""), problem.get("message", ""), text))
-    kind = _kind(message, "assertion" if tag == "failure" else "runtime")
-    return _found(pos, f"xml:{test}", "junit", test, message, kind)
+    message = clean_line(_xml_message(problem.get("type", ""), problem.get("message", ""), text))
+    kind = runner_kind(message, "assertion" if tag == "failure" else "runtime")
+    return found_at(pos, f"xml:{test}", "junit", test, message, kind)
 
 
-def _parse_junit_xml(lines: list[str]) -> list[_Found]:
+def _parse_junit_xml(lines: list[str]) -> list[Found]:
     """Failed ``<testcase>`` elements of the JUnit XML documents in the text."""
     if not any("<testcase" in line for line in lines):
         return []
     text = "\n".join(lines)
-    found: list[_Found] = []
+    found: list[Found] = []
     start = text.find("<testsuite")
     counted, first_line = 0, 0
-    while start >= 0 and len(found) < _MAX_FOUND:
+    while start >= 0 and len(found) < MAX_FOUND:
         close = "</testsuites>" if text.startswith("<testsuites", start) else "</testsuite>"
         end = text.find(close, start)
         chunk = text[start : end + len(close)] if end >= 0 else text[start:]
@@ -175,7 +175,7 @@ def _parse_junit_xml(lines: list[str]) -> list[_Found]:
     return found
 
 
-def _xml_tree(chunk: str, first_line: int) -> list[_Found] | None:
+def _xml_tree(chunk: str, first_line: int) -> list[Found] | None:
     """Failures from a parsed XML document; None when it will not parse (or declares entities)."""
     if "<!DOCTYPE" in chunk or "<!ENTITY" in chunk:
         return None
@@ -200,7 +200,7 @@ def _xml_tree(chunk: str, first_line: int) -> list[_Found] | None:
     return found
 
 
-def _xml_scan(chunk: str, first_line: int) -> list[_Found]:
+def _xml_scan(chunk: str, first_line: int) -> list[Found]:
     """Failures found tag by tag, for XML that is truncated or malformed."""
     found = []
     cases = list(_XML_TESTCASE.finditer(chunk))
@@ -224,7 +224,7 @@ def _xml_scan(chunk: str, first_line: int) -> list[_Found]:
                 _xml_attributes(problem.group(2)), html.unescape(body),
             )
         )  # fmt: skip
-        if len(found) >= _MAX_FOUND:
+        if len(found) >= MAX_FOUND:
             break
     return found
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from engram.testoutput.base import _KIND_INPUT_LIMIT, TestFailure, _Found
-from engram.testoutput.text import _ANSI, _CONTROL, _clean
+from engram.testoutput.base import KIND_INPUT_LIMIT, Found, TestFailure
+from engram.testoutput.text import ANSI, CONTROL, clean_line
 
-_LINT_FORMAT = re.compile(
+LINT_FORMAT = re.compile(
     r"\S+:\d+:\d+: [A-Z]{1,4}\d{1,5}\b"  # ruff, flake8, pycodestyle, pylint
     r"|\S+\.pyi?:\d+(?::\d+)?: error: "  # mypy
     r"|\d+:\d+ +(?:error|warning) +\S"  # eslint's stylish format
@@ -81,11 +81,11 @@ def error_kind(message: str) -> str:
     """
     if not isinstance(message, str):
         return "unknown"
-    text = _CONTROL.sub("", _ANSI.sub("", message[: _KIND_INPUT_LIMIT * 2]))
-    text = text.strip()[:_KIND_INPUT_LIMIT]
+    text = CONTROL.sub("", ANSI.sub("", message[: KIND_INPUT_LIMIT * 2]))
+    text = text.strip()[:KIND_INPUT_LIMIT]
     if not text:
         return "unknown"
-    if _LINT_FORMAT.match(text):
+    if LINT_FORMAT.match(text):
         return "lint"
     typed = _typed_kind(text)
     if typed:
@@ -96,7 +96,7 @@ def error_kind(message: str) -> str:
     return "runtime" if _EXCEPTION_WORD.search(text) else "unknown"
 
 
-def _exception_name(text: str) -> str | None:
+def exception_name(text: str) -> str | None:
     """The exception type a message starts with ("ValueError", "java.lang.X"), if it does."""
     found = _TYPED.match(text)
     if not found:
@@ -107,7 +107,7 @@ def _exception_name(text: str) -> str | None:
 
 def _typed_kind(text: str) -> str | None:
     """The kind a leading, specific exception type gives; None for none or a generic one."""
-    name = _exception_name(text)
+    name = exception_name(text)
     if name is None or name in _GENERIC_TYPES:
         return None
     low = name.lower()
@@ -126,25 +126,25 @@ def _typed_kind(text: str) -> str | None:
     return "runtime"
 
 
-def _kind(message: str, fallback: str = "unknown") -> str:
+def runner_kind(message: str, fallback: str = "unknown") -> str:
     """error_kind, with a runner's default for a non-empty message that names no kind."""
     kind = error_kind(message)
     return fallback if kind == "unknown" and message else kind
 
 
-def _compile_kind(message: str, default: str = "compile") -> str:
+def compile_kind(message: str, default: str = "compile") -> str:
     """A build error's kind: syntax or import when the message says so, else ``default``."""
     kind = error_kind(message)
     return kind if kind in ("syntax", "import") else default
 
 
-def _found(
+def found_at(
     pos: tuple[int, int], key: str, runner: str, test: str | None, message: str, kind: str
-) -> _Found:
-    return _Found(pos, key, TestFailure(test, kind, message, runner))
+) -> Found:
+    return Found(pos, key, TestFailure(test, kind, message, runner))
 
 
-def _make(
+def make_found(
     runner: str,
     pos: int,
     key: str,
@@ -152,7 +152,7 @@ def _make(
     message: str,
     fallback: str = "unknown",
     sub: int = 0,
-) -> _Found:
+) -> Found:
     """A finding whose kind is read from its message (``fallback`` when it names none)."""
-    text = _clean(message)
-    return _found((pos, sub), key, runner, test, text, _kind(text, fallback))
+    text = clean_line(message)
+    return found_at((pos, sub), key, runner, test, text, runner_kind(text, fallback))

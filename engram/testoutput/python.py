@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engram.testoutput.base import _BLOCK_LINES, _MAX_FOUND, _Found
-from engram.testoutput.kinds import _make
+from engram.testoutput.base import BLOCK_LINES, MAX_FOUND, Found
+from engram.testoutput.kinds import make_found
 
 _PY_SECTION = re.compile(r"_+ (.*\S) _+$")
 _PY_BANNER = re.compile(r"=+ (.*\S) =+$")
@@ -114,11 +114,11 @@ def _py_message(section: _PySection) -> str:
     return message
 
 
-def _parse_pytest(lines: list[str]) -> list[_Found]:
+def parse_pytest(lines: list[str]) -> list[Found]:
     """pytest: failure and error sections, the short test summary, collection errors, timeouts."""
     domains = _py_nodeids(lines)
     used: set[str] = set()
-    found: list[_Found] = []
+    found: list[Found] = []
     section: _PySection | None = None
     started: str | None = None
 
@@ -137,7 +137,7 @@ def _parse_pytest(lines: list[str]) -> list[_Found]:
         section = None
 
     for i, line in enumerate(lines):
-        if len(found) >= _MAX_FOUND:
+        if len(found) >= MAX_FOUND:
             break
         first = line[:1]
         if section is not None and len(section.head) < 60:
@@ -155,7 +155,7 @@ def _parse_pytest(lines: list[str]) -> list[_Found]:
             flush()
         elif first == "+" and _PY_TIMEOUT.match(line):
             test = started
-            found.append(_make("pytest", i, test or "timeout:", test, "Timeout", "timeout"))
+            found.append(make_found("pytest", i, test or "timeout:", test, "Timeout", "timeout"))
         elif line.startswith("ImportError while loading conftest"):
             flush()
             section = _PySection("conftest", i)
@@ -164,35 +164,35 @@ def _parse_pytest(lines: list[str]) -> list[_Found]:
             _, nodeid, message = summary
             test = nodeid if "::" in nodeid else None
             key = nodeid if test else f"collect:{nodeid}"
-            found.append(_make("pytest", i, key, test, message))
+            found.append(make_found("pytest", i, key, test, message))
         elif section is None and line.startswith("ERROR: ") and not _UT_HEADER.match(line):
             flush()
             message = line[len("ERROR: ") :]
-            found.append(_make("pytest", i, f"usage:{message}", None, message))
+            found.append(make_found("pytest", i, f"usage:{message}", None, message))
         elif section is not None and first not in ("", " ") and (where := _PY_LOCATION.match(line)):
             section.exc_type = where.group(1)
         elif "::" in line and first not in ("", " ") and (start := _PY_STARTED.match(line)):
             started = None if any(s in line for s in _PY_STATUS) else start.group(1)
             if verbose := _py_verbose(line):
-                found.append(_make("pytest", i, verbose, verbose, ""))
+                found.append(make_found("pytest", i, verbose, verbose, ""))
     flush()
     return found
 
 
-def _py_section_found(section: _PySection, resolve: Callable[[str], str]) -> _Found:
+def _py_section_found(section: _PySection, resolve: Callable[[str], str]) -> Found:
     title = section.title
     message = _py_message(section)
     if title == "conftest":
-        return _make("pytest", section.pos, "conftest:", None, message)
+        return make_found("pytest", section.pos, "conftest:", None, message)
     if title.startswith("ERROR collecting "):
         path = title[len("ERROR collecting ") :]
-        return _make("pytest", section.pos, f"collect:{path}", None, message)
+        return make_found("pytest", section.pos, f"collect:{path}", None, message)
     for prefix in ("ERROR at setup of ", "ERROR at teardown of ", "ERROR at call of "):
         if title.startswith(prefix):
             title = title[len(prefix) :]
     title = title.removeprefix("[doctest] ")
     test = resolve(title)
-    return _make("pytest", section.pos, test, test, message)
+    return make_found("pytest", section.pos, test, test, message)
 
 
 # --- unittest ------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ _UT_NAME = re.compile(r"\S+ \([\w.]+\)")
 _UT_PROGRESS = (" ... FAIL", " ... ERROR")
 
 
-def _traceback_message(lines: list[str]) -> str:
+def traceback_message(lines: list[str]) -> str:
     """The exception line that ends the last Python traceback in ``lines``; else the first line."""
     start = -1
     for i in range(len(lines) - 1, -1, -1):
@@ -214,9 +214,9 @@ def _traceback_message(lines: list[str]) -> str:
     return next((line.strip() for line in lines[start:] if line[:1] not in ("", " ", "\t")), "")
 
 
-def _parse_unittest(lines: list[str]) -> list[_Found]:
+def parse_unittest(lines: list[str]) -> list[Found]:
     """unittest (and Django): ``FAIL:``/``ERROR:`` blocks and their tracebacks, progress lines."""
-    found: list[_Found] = []
+    found: list[Found] = []
     block: tuple[int, str | None, str, str] | None = None  # pos, test, key, status
     body: list[str] = []
     opened = False
@@ -226,11 +226,11 @@ def _parse_unittest(lines: list[str]) -> list[_Found]:
         if block is not None:
             pos, test, key, status = block
             fallback = "assertion" if status == "FAIL" else "runtime"
-            found.append(_make("unittest", pos, key, test, _traceback_message(body), fallback))
+            found.append(make_found("unittest", pos, key, test, traceback_message(body), fallback))
         block = None
 
     for i, line in enumerate(lines):
-        if len(found) >= _MAX_FOUND:
+        if len(found) >= MAX_FOUND:
             break
         if line.startswith(("FAIL: ", "ERROR: ", "UNEXPECTED SUCCESS: ")) and (
             header := _UT_HEADER.match(line)
@@ -246,12 +246,12 @@ def _parse_unittest(lines: list[str]) -> list[_Found]:
                 flush()
             opened = True
         elif block is not None and opened:
-            if len(body) < _BLOCK_LINES:
+            if len(body) < BLOCK_LINES:
                 body.append(line)
         elif line.endswith(_UT_PROGRESS):
             name = line.rsplit(" ... ", 1)[0]
             if _UT_NAME.fullmatch(name):
                 fallback = "assertion" if line.endswith("FAIL") else "runtime"
-                found.append(_make("unittest", i, name, name, "", fallback))
+                found.append(make_found("unittest", i, name, name, "", fallback))
     flush()
     return found

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from engram.testoutput.base import _BLOCK_LINES, _MAX_FOUND, _Found
-from engram.testoutput.kinds import _compile_kind, _found, _make
-from engram.testoutput.text import _clean
+from engram.testoutput.base import BLOCK_LINES, MAX_FOUND, Found
+from engram.testoutput.kinds import compile_kind, found_at, make_found
+from engram.testoutput.text import clean_line
 
 _RUST_ERROR = re.compile(r"error(?:\[(E\d{4})\])?: (.+)$")
 _RUST_LOCATION = re.compile(r"\s*--> (\S+)")
@@ -62,26 +62,26 @@ def _rust_message(lines: list[str]) -> str:
     )
 
 
-def _rust_loose_panic(lines: list[str], i: int) -> _Found:
+def _rust_loose_panic(lines: list[str], i: int) -> Found:
     """A panic printed outside a test's section (``--nocapture``, or a binary's own panic)."""
     line = lines[i]
     thread = line[len("thread '") : line.find("' panicked at ")]
     message = _rust_panic(lines[i : i + 12]) or ""
     if thread in ("", "main", "<unnamed>"):
-        return _make("cargo", i, f"panic:{message}", None, message, "runtime")
-    return _make("cargo", i, thread, thread, message, "runtime")
+        return make_found("cargo", i, f"panic:{message}", None, message, "runtime")
+    return make_found("cargo", i, thread, thread, message, "runtime")
 
 
-def _parse_cargo(lines: list[str]) -> list[_Found]:
+def parse_cargo(lines: list[str]) -> list[Found]:
     """cargo test: ``---- name stdout ----`` sections, ``... FAILED`` lines, rustc errors."""
-    found: list[_Found] = []
+    found: list[Found] = []
     named: dict[str, int] = {}
     sections: dict[str, tuple[int, list[str]]] = {}
     section: list[str] | None = None
     in_list = False
-    fallback: _Found | None = None
+    fallback: Found | None = None
     for i, line in enumerate(lines):
-        if len(found) + len(named) >= _MAX_FOUND:
+        if len(found) + len(named) >= MAX_FOUND:
             break
         if line.startswith("---- ") and line.endswith(" ----"):
             inner = line[5:-5]
@@ -100,7 +100,7 @@ def _parse_cargo(lines: list[str]) -> list[_Found]:
         elif line.startswith("test ") and line.endswith(" ... FAILED"):
             named.setdefault(line[5 : -len(" ... FAILED")], i)
         elif section is not None:
-            if len(section) < _BLOCK_LINES:
+            if len(section) < BLOCK_LINES:
                 section.append(line)
         elif line.startswith("thread '") and "' panicked at " in line:
             found.append(_rust_loose_panic(lines, i))
@@ -108,7 +108,7 @@ def _parse_cargo(lines: list[str]) -> list[_Found]:
             message = error.group(2)
             where = _RUST_LOCATION.match(lines[i + 1]) if i + 1 < len(lines) else None
             key = f"compile:{line}@{where.group(1) if where else ''}"
-            item = _found((i, 0), key, "cargo", None, _clean(line), _compile_kind(line))
+            item = found_at((i, 0), key, "cargo", None, clean_line(line), compile_kind(line))
             if message.startswith("could not compile"):
                 fallback = fallback or item
             elif not message.startswith(_RUST_SKIP):
@@ -117,7 +117,7 @@ def _parse_cargo(lines: list[str]) -> list[_Found]:
             in_list = False
     for name, pos in named.items():
         _, body = sections.get(name, (pos, []))
-        found.append(_make("cargo", pos, name, name, _rust_message(body), "runtime"))
+        found.append(make_found("cargo", pos, name, name, _rust_message(body), "runtime"))
     if fallback is not None and not any(item.failure.test is None for item in found):
         found.append(fallback)
     return found

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 import re
 
-from engram.testoutput.base import _HEAD_CHARS, _LINE_LIMIT, MAX_CHARS, MESSAGE_LIMIT
+from engram.testoutput.base import HEAD_CHARS, LINE_LIMIT, MAX_CHARS, MESSAGE_LIMIT
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACE = re.compile(r"\s+")
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SPACE = re.compile(r"\s+")
 
 
 def _capped(text: str) -> str:
     if len(text) <= MAX_CHARS:
         return text
-    return text[:_HEAD_CHARS] + "\n" + text[len(text) - (MAX_CHARS - _HEAD_CHARS) :]
+    return text[:HEAD_CHARS] + "\n" + text[len(text) - (MAX_CHARS - HEAD_CHARS) :]
 
 
-def _lines(text: str) -> list[str]:
+def clean_lines(text: str) -> list[str]:
     """The capped text's lines: ANSI codes and control characters removed, right-stripped."""
-    text = _ANSI.sub("", _capped(text)).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    return [line[:_LINE_LIMIT].rstrip() for line in text.split("\n")]
+    text = ANSI.sub("", _capped(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL.sub("", text)
+    return [line[:LINE_LIMIT].rstrip() for line in text.split("\n")]
 
 
-def _clean(message: str) -> str:
+def clean_line(message: str) -> str:
     """One line: ANSI codes removed, whitespace collapsed, clipped to MESSAGE_LIMIT."""
-    text = _ANSI.sub("", message[: MESSAGE_LIMIT * 8])
-    return _SPACE.sub(" ", text).strip()[:MESSAGE_LIMIT].rstrip()
+    text = ANSI.sub("", message[: MESSAGE_LIMIT * 8])
+    return SPACE.sub(" ", text).strip()[:MESSAGE_LIMIT].rstrip()
 
 
-def _as_text(text: object) -> str:
+def as_text(text: object) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, bytes | bytearray):

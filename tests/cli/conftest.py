@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from engram.cli import app
-from engram.synthetic import default_scenario, write_corpus
+from engram.datasets.synthetic import default_scenario, write_corpus
 from tests.conftest import Restore
 
 Invoke = Callable[..., Result]

@@ -13,7 +13,7 @@ from typer.main import get_command
 
 from engram.cli import app
 from tests.cli.conftest import Invoke
-from tests.test_aggregate import job
+from tests.loaders.test_aggregated_write import job
 
 
 def commands(group: typer.Typer = app, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

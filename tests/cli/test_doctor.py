@@ -46,7 +46,7 @@ def test_a_database_that_does_not_answer_is_named(monkeypatch: pytest.MonkeyPatc
 
 def test_installed_hooks_are_listed(invoke: Invoke, learned: Path) -> None:
     assert invoke("hooks", "install").exit_code == 0
-    from engram.hooks import EVENTS
+    from engram.integrations.hooks import EVENTS
 
     hooks = [c for c in checks() if c.name == "hooks"]
     assert [c.ok for c in hooks] == [True] * len(EVENTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engram.synthetic import BASELINE_AGENT, MCP_AGENT, seed_pilot_records
+from engram.datasets.synthetic import BASELINE_AGENT, MCP_AGENT, seed_pilot_records
 from tests.cli.conftest import Invoke
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from engram import hooks
+from engram.integrations import hooks
 from engram.store import open_store
 from tests.cli.conftest import Invoke
 

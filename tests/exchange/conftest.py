@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import engram
-from engram import curation
-from engram.marker import BEGIN, END
+from engram.datasets.synthetic import default_scenario, write_corpus
+from engram.playbook import curation
+from engram.render.marker import BEGIN, END
 from engram.store import Store
-from engram.synthetic import default_scenario, write_corpus
 from tests.cli.conftest import Invoke, invoke  # noqa: F401 - the CLI fixture, shared
 
 DATA = Path(__file__).parent / "data"

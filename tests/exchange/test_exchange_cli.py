@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import engram
-from engram import curation
+from engram.playbook import curation
 from engram.store import open_store
 from tests.conftest import on_postgres
 from tests.exchange.conftest import ACE_FIXTURE, Invoke
@@ -63,8 +63,8 @@ def test_export_without_a_store_says_how_to_make_one(invoke: Invoke) -> None:
 def test_export_parquet_writes_the_stores_tables(invoke: Invoke, tmp_path: Path) -> None:
     import pandas as pd
 
+    from engram.datasets.synthetic import default_scenario, write_corpus
     from engram.store import open_store
-    from engram.synthetic import default_scenario, write_corpus
 
     corpus = tmp_path / "traces.json"
     write_corpus(default_scenario(runs=200, seed=4), corpus)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engram.diff import parse_diff
+from engram.parse.diff import parse_diff
 from engram.trace import Changes, Trace
 from extractors.code_changes import CodeChanges, is_test_file
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import engram
+from engram.datasets.synthetic import Planted, Scenario, write_corpus
 from engram.errors import NoStoreError
 from engram.store import Store, open_store
-from engram.synthetic import Planted, Scenario, write_corpus
 
 pytestmark = pytest.mark.slow
 LEARNERS = 8

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import engram
+from engram.datasets.synthetic import Planted, Scenario, write_corpus
 from engram.errors import NoStoreError
 from engram.store import Store, open_store
-from engram.synthetic import Planted, Scenario, write_corpus
 from tests.faults.checks import assert_consistent
 
 pytestmark = pytest.mark.slow

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engram.datasets.synthetic import Scenario, generate
 from engram.loaders import Problem, load_file
 from engram.loaders.aggregated import UNEXPECTED, to_trace
 from engram.loaders.fields import RecordError
 from engram.loaders.records import Record
-from engram.synthetic import Scenario, generate
 from engram.trace import Trace
 
 RECORDS = generate(Scenario(runs=3, seed=4, random_tools=("TodoWrite",)))

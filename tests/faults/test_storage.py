@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 import engram
 from engram.cli import app
 from engram.config import resolve_database_url
+from engram.datasets.synthetic import Scenario, write_corpus
 from engram.store import engine as store_engine
 from engram.store import open_store
-from engram.synthetic import Scenario, write_corpus
 from tests.conftest import on_postgres
 
 

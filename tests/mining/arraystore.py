@@ -9,9 +9,9 @@ from collections.abc import Collection, Iterable
 import numpy as np
 import pandas as pd
 
+from engram.parse.tasks import TaskKey
 from engram.store.store import MICROS, TOTAL, CountRow, scopes_of
 from engram.store.strata import StratumRows, stratum_of
-from engram.tasks import TaskKey
 from engram.trace import Trace
 
 

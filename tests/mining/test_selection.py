@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from engram.datasets.synthetic import DEEP_SEARCH, default_scenario, iter_traces
 from engram.mining.conditional import Within
 from engram.mining.miner import mine
-from engram.synthetic import DEEP_SEARCH, default_scenario, iter_traces
 from tests.mining.arraystore import ArrayStore
 from tests.mining.test_redundancy import kept, reduce
 

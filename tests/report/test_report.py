@@ -14,16 +14,16 @@ import pytest
 from typer.testing import CliRunner
 
 import engram
-from engram.compare import compare
+from engram.analysis.compare import compare
+from engram.analysis.failures import SIDES, failure_modes
+from engram.datasets.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
 from engram.errors import EngramError
-from engram.failures.modes import SIDES, failure_modes
 from engram.mining.miner import MiningSettings
 from engram.mining.stats import wilson_interval
+from engram.playbook.rules import Evidence, Rule, rule_id
 from engram.report import build_report, write_report
 from engram.report.html import CHART_CHECK
-from engram.rules import Evidence, Rule, rule_id
 from engram.store import Store, open_store
-from engram.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
 from tests.conftest import Restore
 
 SCRIPT = "<script>alert(1)</script>"
@@ -69,7 +69,7 @@ class Page(HTMLParser):
         self.scripts: list[str] = []
         self.attributes: list[tuple[str, str, str]] = []
         self.body: dict[str, str] = {}
-        self._table: str | None = None
+        self.html_table: str | None = None
         self._open: list[str] | None = None  # text being collected
         self.feed(text)
         self.close()
@@ -80,18 +80,18 @@ class Page(HTMLParser):
         if tag == "body":
             self.body = {k: v or "" for k, v in attrs}
         elif tag == "table":
-            self._table = named.get("id") or ""
-            self.tables[self._table] = []
-        elif tag == "tr" and self._table is not None:
-            self.tables[self._table].append([])
+            self.html_table = named.get("id") or ""
+            self.tables[self.html_table] = []
+        elif tag == "tr" and self.html_table is not None:
+            self.tables[self.html_table].append([])
         elif tag in ("td", "th", "h1", "h2", "h3", "script"):
             self._open = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table":
-            self._table = None
-        elif tag in ("td", "th") and self._open is not None and self._table is not None:
-            self.tables[self._table][-1].append("".join(self._open).strip())
+            self.html_table = None
+        elif tag in ("td", "th") and self._open is not None and self.html_table is not None:
+            self.tables[self.html_table][-1].append("".join(self._open).strip())
             self._open = None
         elif tag in ("h1", "h2", "h3") and self._open is not None:
             self.headings.append("".join(self._open).strip())
@@ -335,7 +335,7 @@ def test_write_report_and_the_command(store: Store, tmp_path: Path) -> None:
 
 
 def test_rules_people_wrote_show_no_invented_evidence(store: Store) -> None:
-    from engram.curation import add
+    from engram.playbook.curation import add
 
     rule = add(store, "Ask before deleting files.", "avoid", None)
     page = Page(build_report(store, now=NOW))

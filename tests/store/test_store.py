@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 import engram
 from engram.errors import RuleNotFoundError
-from engram.rules import Evidence, Rule, rule_id
+from engram.playbook.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL, Store, open_store
 from engram.store.models import RuleRow
 from engram.store.quick import quick_source, read_playbook
@@ -177,7 +177,7 @@ def test_the_quick_read_path_agrees_with_the_store(store: Store) -> None:
 
 
 def test_tags_label_runs_for_selectors_even_when_learned_again(tmp_path: Path) -> None:
-    from engram.synthetic import default_scenario, write_corpus
+    from engram.datasets.synthetic import default_scenario, write_corpus
 
     corpus = tmp_path / "runs" / "traces.json"
     write_corpus(default_scenario(runs=40, seed=2), corpus)
@@ -195,7 +195,7 @@ def test_tags_label_runs_for_selectors_even_when_learned_again(tmp_path: Path) -
 
 
 def test_the_cli_and_the_store_know_the_same_selectors() -> None:
-    from engram.selectors import SELECTOR_KEYS
     from engram.store.filters import SELECTOR_KEYS as STORE_KEYS
+    from engram.store.selectors import SELECTOR_KEYS
 
     assert set(SELECTOR_KEYS) == set(STORE_KEYS)

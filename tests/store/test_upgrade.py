@@ -12,11 +12,11 @@ from sqlalchemy import DateTime, Integer, MetaData, Table, func, select, text
 
 import engram
 from engram.config import resolve_database_url
+from engram.datasets.synthetic import Scenario, write_corpus
 from engram.store import open_store
 from engram.store.engine import make_engine, write_transaction
 from engram.store.migrate import upgrade
 from engram.store.revisions import REVISIONS
-from engram.synthetic import Scenario, write_corpus
 from tests.faults.checks import assert_consistent
 
 FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("store-*.json"))

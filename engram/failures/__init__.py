@@ -1,1 +1,0 @@
-"""Failure modes: what failed runs reported, grouped into message templates and clusters."""

@@ -1,0 +1,1 @@
+"""engram inside other tools: Claude Code hooks (``hooks``) and an MCP server (``mcp_server``)."""

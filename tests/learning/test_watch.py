@@ -1,0 +1,83 @@
+"""``engram learn --watch``: runs are learned as they finish, each once, never half-written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from engram.datasets.synthetic import default_scenario, write_harbor_job
+from engram.learning.watch import Watched, watch
+from engram.store import open_store
+
+
+def staged_job(tmp_path: Path, trials: int) -> list[Path]:
+    staging = tmp_path / "staging" / "2026-01-01__00-00-00"
+    write_harbor_job(default_scenario(trials, seed=9), staging)
+    return sorted(p for p in staging.iterdir() if p.is_dir())
+
+
+def write_trials(trials: list[Path], job: Path, pause: float) -> threading.Thread:
+    """Copy trials into ``job`` one by one, each result.json last, as Harbor finishes them."""
+
+    def run() -> None:
+        job.mkdir(parents=True, exist_ok=True)
+        for trial in trials:
+            target = job / trial.name
+            shutil.copytree(trial, target, ignore=shutil.ignore_patterns("result.json"))
+            time.sleep(pause)  # the trial is being written: no result yet
+            shutil.copy(trial / "result.json", target / "result.json")
+
+    writer = threading.Thread(target=run, daemon=True)
+    writer.start()
+    return writer
+
+
+def test_trials_are_learned_as_they_finish_each_once(tmp_path: Path) -> None:
+    trials = staged_job(tmp_path, 12)
+    job = tmp_path / "jobs" / "2026-01-01__00-00-00"
+    writer = write_trials(trials, job, pause=0.15)
+    deadline = time.monotonic() + 120
+
+    def stop(watched: Watched) -> bool:
+        return (not writer.is_alive() and watched.runs_new == len(trials)) or (
+            time.monotonic() > deadline
+        )
+
+    watched = watch(tmp_path / "jobs", interval=0.05, settle=0.1, stop=stop)
+    assert watched.runs_new == len(trials) and watched.skipped == 0  # nothing read half-way
+    learned = [path.name for round_ in watched.learned for path in round_]
+    assert sorted(learned) == sorted(t.name for t in trials)  # each once
+    assert watched.rounds > 1  # learned as they came, not all at the end
+    with open_store() as store:
+        assert store.count_traces() == len(trials)
+
+
+def test_the_command_follows_a_folder_until_interrupted(tmp_path: Path) -> None:
+    trials = staged_job(tmp_path, 4)
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    watcher = subprocess.Popen([sys.executable, "-m", "engram", "learn", "--watch", str(jobs)],
+                               cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ))  # fmt: skip
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(iter(lambda: watcher.stderr.read(1), "")),
+                              daemon=True)  # type: ignore[union-attr]  # fmt: skip
+    reader.start()
+    write_trials(trials, jobs / "2026-01-01__00-00-00", pause=0.1).join()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and f"{len(trials)} runs learned" not in "".join(said):
+        time.sleep(0.2)  # the live line says when every run is in
+    watcher.send_signal(signal.SIGINT)
+    watcher.wait(timeout=60)
+    reader.join(timeout=10)
+    err = "".join(said)
+    assert watcher.returncode == 0, err
+    assert "watching" in err and f"{len(trials)} runs learned" in err and "stopped" in err
+    with open_store() as store:
+        assert store.count_traces() == len(trials)
