@@ -2,5 +2,6 @@
 
 - ``compare``: ``engram compare``, two configurations on the same tasks;
 - ``failures``: ``engram failures``, failure classes and message clusters;
-- ``clusters``: message templates clustered by their words.
+- ``clusters``: message templates clustered by their words;
+- ``report``: ``engram report``, all of it as one HTML page.
 """

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from engram.cli.output import DataFormat, Quiet, note, percent, print_json, warn
-from engram.playbook.rules import STATUSES, Rule
 from engram.render.markdown import rule_line
+from engram.rules import STATUSES, Rule
 from engram.store.selectors import selector_notices
 
 app = typer.Typer(rich_markup_mode="markdown", help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)

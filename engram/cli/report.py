@@ -36,7 +36,7 @@ def report_command(
 
     Without --baseline/--treatment the two agents with the most selected runs are compared.
     """
-    from engram.report import build_report, write_report
+    from engram.analysis.report import build_report, write_report
     from engram.store import open_store
     from engram.store.selectors import parse_selectors, selector_notices
 

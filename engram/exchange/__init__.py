@@ -25,7 +25,7 @@ from engram.exchange import ace, jsonfile
 from engram.exchange.common import ordered
 from engram.exchange.markdown import playbook_markdown
 from engram.exchange.skill import DEFAULT_FOLDER, FILE, write_skill
-from engram.playbook.rules import STATUSES, Rule
+from engram.rules import STATUSES, Rule
 
 if TYPE_CHECKING:
     from engram.store import Store

@@ -29,8 +29,8 @@ from engram.exchange.common import Read, clean_text, iso, parse_time
 from engram.exchange.jsonfile import rule_dict, rule_from_dict
 from engram.mining.templates import safe_name
 from engram.playbook.curation import KINDS, human_rule
-from engram.playbook.rules import Rule
 from engram.render.markdown import compared_within
+from engram.rules import Rule
 
 SCHEMA_VERSION = "2"
 EXTENSION = "engram"  # the skill's field with what ACE has no field for

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engram.playbook.curation import TEXT_LIMIT
-from engram.playbook.rules import Rule
+from engram.rules import Rule
 
 SCOPE_KINDS = ("all", "category", "agent", "model")
 #: A rule id engram would write (and a safe primary key for one imported from elsewhere).

@@ -16,7 +16,7 @@ from typing import Any
 from engram import __version__
 from engram.exchange.common import RULE_ID, SCOPE_KINDS, Read, clean_text, iso, parse_time
 from engram.playbook.curation import KINDS
-from engram.playbook.rules import RANDOMIZED_KEYS, STATUSES, Evidence, Feedback, Rule, Stratified
+from engram.rules import RANDOMIZED_KEYS, STATUSES, Evidence, Feedback, Rule, Stratified
 
 ORIGINS = ("learned", "human")
 SETTERS = ("engram", "human", "feedback")  # who set a rule's status

@@ -9,8 +9,8 @@ from itertools import groupby
 from engram import __version__
 from engram.exchange.common import ordered
 from engram.mining.templates import safe_name
-from engram.playbook.rules import Rule
 from engram.render.markdown import rule_line
+from engram.rules import Rule
 
 TITLE = "# engram playbook"
 NO_RULES = "No lesson has enough evidence yet."

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engram.errors import EngramError
-from engram.playbook.rules import STATUSES, Rule
+from engram.rules import STATUSES, Rule
 
 if TYPE_CHECKING:
     from engram.store import Store

@@ -18,7 +18,7 @@ from engram import __version__
 from engram.errors import EngramError
 from engram.exchange.common import iso
 from engram.exchange.markdown import playbook_markdown
-from engram.playbook.rules import Rule
+from engram.rules import Rule
 
 FILE = "SKILL.md"
 DEFAULT_FOLDER = "engram-playbook"

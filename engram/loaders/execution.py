@@ -21,7 +21,7 @@ from engram.loaders.records import Problem, Record, Share, read_records
 from engram.loaders.steps import step
 from engram.parse.messages import MAX_FAILURES
 from engram.parse.outcome import normalize_status
-from engram.testoutput import error_kind
+from engram.parse.testoutput import error_kind
 from engram.trace import Agent, Failure, Step, Task, Trace
 
 NAME = "execution_records"

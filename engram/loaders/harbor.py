@@ -24,7 +24,7 @@ from engram.loaders.claude_stream import EventReader, mapping
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
 from engram.parse.diff import parse_diff
-from engram.testoutput import read_ctrf
+from engram.parse.testoutput import read_ctrf
 from engram.trace import Failure, Trace
 
 NAME = "harbor"

@@ -24,7 +24,7 @@ from typing import Any
 from engram.loaders import fields
 from engram.loaders.records import Problem, Record, Share, read_records
 from engram.loaders.steps import read_json
-from engram.testoutput import error_kind
+from engram.parse.testoutput import error_kind
 from engram.trace import Agent, Failure, Metrics, Task, Trace
 
 NAME = "terminal_bench"

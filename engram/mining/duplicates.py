@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from engram.playbook.rules import Rule
+from engram.rules import Rule
 
 SIMILAR_TEXT = 0.85
 _PUNCTUATION = re.compile(r"[^a-z0-9:]+")

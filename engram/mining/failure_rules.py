@@ -18,7 +18,7 @@ from scipy import stats as scipy_stats
 
 from engram.analysis.clusters import cluster_name, cluster_templates
 from engram.mining.stats import bh_qvalues, wilson_interval
-from engram.playbook.rules import Evidence, Rule, rule_id
+from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from engram.mining.redundancy import Dropped, Group, reduce_scope
 from engram.mining.settings import MiningSettings
 from engram.mining.stats import bh_qvalues, fisher_p, newcombe_interval
 from engram.mining.stratified import EXACT_BELOW, Sums, exact_p, heterogeneity_p
-from engram.playbook.rules import Evidence, Rule, Stratified, rule_id
+from engram.rules import Evidence, Rule, Stratified, rule_id
 from engram.store import TOTAL, CountRow, Store
 from engram.store.store import MICROS
 

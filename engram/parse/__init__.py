@@ -6,6 +6,7 @@
 - ``tasks``: task identity (runs are of one task when their keys agree);
 - ``outcome``: a run's status and failure class;
 - ``messages``: a failed run's failures and their messages as templates;
+- ``testoutput``: test runners' output read into the failures it reports;
 - ``redact``: secrets out of trace text before anything is stored.
 
 Extractors may use ``shell`` and ``tools``; they are part of the plugin API.

@@ -62,7 +62,7 @@ def failures_of(
     The run's own error leads when it ended in an error or a limit; otherwise the verifier's
     failing tests do, then errors a runner reported, then the error.
     """
-    from engram.testoutput import error_kind, parse_test_output
+    from engram.parse.testoutput import error_kind, parse_test_output
 
     if outcome.passed or not outcome.measured:
         return ()  # nothing failed, or nothing judged the run

@@ -1,7 +1,6 @@
 """The living playbook: rules, the guidance they make, and what people and results do to them.
 
 - ``guidance``: the playbook for one kind of task, ``suggest`` and ``inject``;
-- ``rules``: a rule and its evidence;
 - ``similar``: guidance for a task never seen, from the tasks it resembles;
 - ``curation``: pin, retire, restore, edit, and rules written by people;
 - ``feedback``: whether injected rules helped, observed and randomized;

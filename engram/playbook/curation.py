@@ -10,7 +10,7 @@ import hashlib
 import re
 
 from engram.errors import EngramError
-from engram.playbook.rules import Evidence, Rule, rule_id
+from engram.rules import Evidence, Rule, rule_id
 from engram.store import Store
 
 KINDS = ("do", "avoid", "note")

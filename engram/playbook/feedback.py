@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from engram.mining.stats import newcombe_interval
 
 if TYPE_CHECKING:
-    from engram.playbook.rules import Rule
+    from engram.rules import Rule
     from engram.store import Store
 
 MIN_RUNS = 5  # runs given the rule, and comparable runs not given it, before efficacy is told

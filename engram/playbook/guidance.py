@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engram.parse.instruction import task_category
-from engram.playbook.rules import Rule
 from engram.render.markdown import DEFAULT_MAX_TOKENS
+from engram.rules import Rule
 from engram.store.selectors import unknown_category
 
 if TYPE_CHECKING:

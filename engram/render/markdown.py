@@ -7,8 +7,8 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from engram.mining.templates import safe_name
-from engram.playbook.rules import Rule, Stratified
 from engram.render.marker import END, begin
+from engram.rules import Rule, Stratified
 
 if TYPE_CHECKING:
     from engram.playbook.guidance import Playbook

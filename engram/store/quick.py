@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engram.playbook.rules import Rule
+from engram.rules import Rule
 from engram.store.revisions import HEAD
 from engram.store.rows import rule_from_mapping
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from engram.playbook.rules import Evidence, Feedback, Rule, Stratified
+from engram.rules import Evidence, Feedback, Rule, Stratified
 
 
 def rule_from_mapping(row: Mapping[Any, Any]) -> Rule:

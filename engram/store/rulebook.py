@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, case, func, insert, or_, select, update
 
 from engram.errors import RuleNotFoundError, StoreError
-from engram.playbook.rules import Feedback, Rule
+from engram.rules import Feedback, Rule
 from engram.store.engine import write_transaction
 from engram.store.filters import scope_filter
 from engram.store.models import (

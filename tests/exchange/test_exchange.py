@@ -14,8 +14,8 @@ from engram.errors import EngramError
 from engram.exchange import export_playbook, export_skill, import_data, import_playbook
 from engram.exchange.ace import is_skillbook
 from engram.exchange.skill import quote
-from engram.playbook.rules import Rule
 from engram.render.markdown import rule_line
+from engram.rules import Rule
 from engram.store import Store, open_store
 from tests.exchange.conftest import ACE_FIXTURE, CATEGORY
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engram.mining.duplicates import merge_near_duplicates
-from engram.playbook.rules import Evidence, Rule, rule_id
+from engram.rules import Evidence, Rule, rule_id
 
 EVIDENCE = Evidence(50, 40, 50, 20, 0.4, 0.2, 0.55, 1e-5, 1e-4)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from engram.playbook.guidance import Playbook
-from engram.playbook.rules import Evidence, Rule, rule_id
 from engram.render.markdown import estimate_tokens, render_block
 from engram.render.marker import injected_rule_ids
+from engram.rules import Evidence, Rule, rule_id
 
 
 def rule(n: int, kind: str = "do", text: str = "Use the Grep tool.") -> Rule:

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 import engram
 from engram.errors import RuleNotFoundError
-from engram.playbook.rules import Evidence, Rule, rule_id
+from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL, Store, open_store
 from engram.store.models import RuleRow
 from engram.store.quick import quick_source, read_playbook
