@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class EngramError(Exception):
     """An error the user can act on; the CLI prints it with its hint and exits 1."""
@@ -28,3 +31,17 @@ class SchemaTooNewError(StoreError):
 
 class RuleNotFoundError(EngramError):
     hint = "List rule ids with `engram patterns list`."
+
+
+def os_reason(exc: BaseException) -> str:
+    """The words of an OSError (``No such file or directory``), else the exception as text."""
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+@contextmanager
+def os_errors(action: str, target: object, hint: str | None = None) -> Iterator[None]:
+    """An OSError inside the block becomes ``EngramError("cannot {action} {target}: reason")``."""
+    try:
+        yield
+    except OSError as exc:
+        raise EngramError(f"cannot {action} {target}: {os_reason(exc)}", hint) from exc

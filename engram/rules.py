@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 STATUSES = ("active", "retired", "pinned")
+KINDS = ("do", "avoid", "note")
 
 
 @dataclass(slots=True)

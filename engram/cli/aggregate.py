@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from engram.cli.output import STDOUT, Quiet, note
-from engram.errors import EngramError
+from engram.errors import os_errors
 
 
 def aggregate_command(
@@ -31,11 +31,8 @@ def aggregate_command(
         if not to_file:
             summary = aggregate(job_dir, sys.stdout, task)
         else:
-            try:
-                with open(output, "w", encoding="utf-8") as handle:  # type: ignore[arg-type]
-                    summary = aggregate(job_dir, handle, task)
-            except OSError as exc:
-                raise EngramError(f"cannot write {output}: {exc.strerror or exc}") from exc
+            with os_errors("write", output), open(output, "w", encoding="utf-8") as handle:  # type: ignore[arg-type]
+                summary = aggregate(job_dir, handle, task)
     for problem in summary.problems:
         note(f"skipped {problem}")
     counts = summary.as_dict()

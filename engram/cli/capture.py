@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Quiet, note
+from engram.cli.output import Quiet, note, one_of
 
 
 def capture_command(
@@ -15,7 +15,8 @@ def capture_command(
         typer.Argument(help="A check to run after `--` (e.g. `-- pytest -q`): exit 0 passes."),
     ] = None,
     outcome: Annotated[
-        str | None, typer.Option(help="pass or fail, when no check command is given.")
+        str | None,
+        typer.Option(help="pass or fail, when no check command is given.", **one_of(("pass", "fail"))),
     ] = None,
     session: Annotated[
         str | None, typer.Option(help="The session's id (default: the newest unmeasured one).")
@@ -26,8 +27,6 @@ def capture_command(
     status, so it counts in pass rates (sessions without one feed tool statistics only)."""
     from engram.learning.capture import capture
 
-    if outcome is not None and outcome not in ("pass", "fail"):
-        raise typer.BadParameter(f"{outcome!r} is not one of pass, fail", param_hint="--outcome")
     done = capture(outcome, session=session, command=command or ())
     ran = f" (the check exited {done.command_exit})" if done.command_exit is not None else ""
     note(f"session {done.run_id or done.trace_id}: {done.status}{ran}; rules mined again", quiet)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import DataFormat, percent, print_json, task_key_option, warn
+from engram.cli.output import DataFormat, one_of, percent, print_json, task_key_option, warn
 
 TASKS_SHOWN = 25
 
 
-class By(StrEnum):
-    category = "category"
-    agent = "agent"
-    model = "model"
 
 
 def compare_command(
@@ -25,7 +20,12 @@ def compare_command(
     treatment: Annotated[
         list[str], typer.Option(help="Selector(s) key=value for the treatment runs; repeatable.")
     ],
-    by: Annotated[By | None, typer.Option(help="Also compare within each value of this.")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="Also compare within each value of this.", **one_of(("category", "agent", "model"))
+        ),
+    ] = None,
     task_key: Annotated[
         str | None,
         typer.Option(
@@ -33,9 +33,7 @@ def compare_command(
             " keys are of one task (for this comparison; default: the store's)."
         ),
     ] = None,
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormat = "text",
 ) -> None:
     """Compare two configurations: paired per task, with exact tests and a plain verdict.
 
@@ -49,8 +47,8 @@ def compare_command(
     key = task_key_option(task_key)
     with open_store() as store:
         warn(selector_notices(store, base, treat))
-        result = compare(store, base, treat, by=by.value if by else None, task_key=key)
-    if output_format is DataFormat.json:
+        result = compare(store, base, treat, by=by, task_key=key)
+    if output_format == "json":
         print_json(result.as_dict())
         return
     data = result.as_dict()
@@ -61,7 +59,7 @@ def compare_command(
                   if unmatched else ""))  # fmt: skip
     _print(data)
     for value, part in data.get("by", {}).items():
-        typer.echo(f"\n── {by.value if by else ''} {value}")
+        typer.echo(f"\n── {by or ''} {value}")
         _print(part, tasks=False)
 
 

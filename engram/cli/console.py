@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from engram.errors import EngramError
+from engram.errors import EngramError, os_errors, os_reason
 
 STDOUT = "-"  # as an output path: standard output, on every command
 
@@ -48,7 +48,7 @@ def read_text_file(path: Path) -> str:
         with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise EngramError(f"cannot read {path}: {_reason(exc)}") from exc
+        raise EngramError(f"cannot read {path}: {os_reason(exc)}") from exc
 
 
 def write_output(output: Path | str | None, text: str) -> Path | None:
@@ -58,14 +58,8 @@ def write_output(output: Path | str | None, text: str) -> Path | None:
         sys.stdout.flush()
         return None
     target = Path(output)
-    try:
+    with os_errors("write", target):
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-    except OSError as exc:
-        raise EngramError(f"cannot write {target}: {_reason(exc)}") from exc
     return target
-
-
-def _reason(exc: Exception) -> str:
-    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)

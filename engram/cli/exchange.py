@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from engram.cli.output import STDOUT, DataFormat, Quiet, note, print_json, write_output
+from engram.cli.output import (
+    STDOUT,
+    Quiet,
+    data_format,
+    note,
+    one_of,
+    print_json,
+    write_output,
+)
 
-
-class ExportFormat(StrEnum):
-    md = "md"
-    json = "json"
-    ace = "ace"
-    skill = "skill"
-    parquet = "parquet"
+EXPORT_FORMATS = ("md", "json", "ace", "skill", "parquet")
 
 
 def export_command(
     output_format: Annotated[
-        ExportFormat,
+        str,
         typer.Option(
             "--format",
+            **one_of(EXPORT_FORMATS),
             help="md, json (engram's, for import), ace (an ACE skillbook),"
             " skill (a folder with SKILL.md), or parquet (a folder of the store's tables).",
         ),
-    ] = ExportFormat.md,
+    ] = "md",
     output: Annotated[
         Path | None,
         typer.Option(
@@ -47,12 +49,12 @@ def export_command(
     from engram.exchange import DEFAULT_FOLDER, export_playbook, export_skill
     from engram.store import open_store
 
-    folder = output_format in (ExportFormat.skill, ExportFormat.parquet)
+    folder = output_format in ("skill", "parquet")
     if folder and output is not None and str(output) == STDOUT:
-        raise typer.BadParameter(f"{output_format.value} is a folder; give its path",
+        raise typer.BadParameter(f"{output_format} is a folder; give its path",
                                  param_hint="--output")  # fmt: skip
     with open_store() as store:
-        if output_format is ExportFormat.parquet:
+        if output_format == "parquet":
             from engram.exchange.parquet import export_parquet
 
             where = output or Path("engram-parquet")
@@ -60,11 +62,11 @@ def export_command(
             note(f"wrote {where}: " + ", ".join(f"{name}.parquet ({n:,} rows)"
                                                 for name, n in rows.items()), quiet)  # fmt: skip
             return
-        if output_format is ExportFormat.skill:
+        if output_format == "skill":
             exported = export_skill(store, output or Path(DEFAULT_FOLDER), agent=agent)
             note(f"wrote {exported.path} ({_rules(exported.rules)})", quiet)
             return
-        exported = export_playbook(store, output_format.value, agent=agent)
+        exported = export_playbook(store, output_format, agent=agent)
     written = write_output(output, exported.text)
     if written is not None:
         note(f"wrote {written} ({_rules(exported.rules)})", quiet)
@@ -72,9 +74,7 @@ def export_command(
 
 def import_command(
     file: Annotated[Path, typer.Argument(help="engram's JSON export, or an ACE skillbook (JSON).")],
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="How to report: text or json.")
-    ] = DataFormat.text,
+    output_format: Annotated[str, data_format("How to report: text or json.")] = "text",
     quiet: Quiet = False,
 ) -> None:
     """Add the rules of engram's JSON export or an ACE skillbook; rules already in the store
@@ -87,7 +87,7 @@ def import_command(
         if store.created:
             note(f"created a new store at {store.location}", quiet)
         summary = import_data(store, data, name=str(file))
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json(summary.as_dict())
     else:
         note(f"imported {file} ({summary.source}): {summary.message()}", quiet)

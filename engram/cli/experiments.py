@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from engram.cli.output import DataFormat, echo, print_json
 
 
 def experiments_command(
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormat = "text",
 ) -> None:
     """Rules under a randomized holdout: runs given and withheld, the lift with its interval,
     and about how many more runs each arm needs for a decision."""
@@ -21,7 +15,7 @@ def experiments_command(
 
     with open_store() as store:
         found = experiments(store)
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json([experiment.as_dict() for experiment in found])
         return
     if not found:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import SELECTORS_HELP, DataFormat, percent, print_json, warn
+from engram.cli.output import SELECTORS_HELP, data_format, percent, print_json, warn
 
 
 def failures_command(
@@ -17,9 +17,7 @@ def failures_command(
     category: Annotated[str | None, typer.Option(help="Only runs of this task category.")] = None,
     agent: Annotated[str | None, typer.Option(help="Only runs of this agent.")] = None,
     limit: Annotated[int, typer.Option(help="Clusters shown per side (text output).")] = 15,
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json (json lists every run id).")
-    ] = DataFormat.text,
+    output_format: Annotated[str, data_format("text or json (json lists every run id).")] = "text",
 ) -> None:
     """Why runs failed: failure classes, and error messages clustered into templates.
 
@@ -37,7 +35,7 @@ def failures_command(
     with open_store() as store:
         warn(selector_notices(store, selectors))
         modes = failure_modes(store, selectors)
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json(modes.as_dict())
         return
     typer.echo(f"{modes.failed:,} of {modes.runs:,} runs did not pass")

@@ -7,9 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import Quiet, note, print_json, task_key_option
+from engram.cli.output import Quiet, note, one_of, print_json, task_key_option
 
 SCOPE_CHOICES = ("category", "agent", "model")
+
+
+def _loader_names() -> list[str]:
+    from engram.loaders.detect import LOADERS
+
+    return list(LOADERS)
 
 
 def learn_command(
@@ -19,7 +25,11 @@ def learn_command(
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--format", help="Read every file as this format instead of detecting it."),
+        typer.Option(
+            "--format",
+            help="Read every file as this format instead of detecting it.",
+            **one_of(_loader_names, metavar="FORMAT"),
+        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option(help="Stop at the first unreadable file or record.")
@@ -27,7 +37,8 @@ def learn_command(
     by: Annotated[
         list[str] | None,
         typer.Option(
-            help="Also mine per agent or model (category and all runs always are); repeatable."
+            help="Also mine per agent or model (category and all runs always are); repeatable.",
+            **one_of(SCOPE_CHOICES),
         ),
     ] = None,
     task_key: Annotated[
@@ -77,10 +88,6 @@ def learn_command(
     if not paths and task_key is None:
         raise typer.BadParameter("give trace files or folders to learn", param_hint="PATHS")
     scopes = tuple(dict.fromkeys(["category", *(by or [])]))  # asked for scopes add, never replace
-    for scope in scopes:
-        if scope not in SCOPE_CHOICES:
-            raise typer.BadParameter(f"{scope!r} is not one of {', '.join(SCOPE_CHOICES)}",
-                                     param_hint="--by")  # fmt: skip
     settings = MiningSettings(
         min_support=min_support, alpha=alpha, min_difference=min_difference, scope_kinds=scopes
     )

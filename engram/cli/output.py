@@ -3,7 +3,7 @@ shares. The framework-free part is ``engram.cli.console``."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -22,8 +22,9 @@ from engram.errors import EngramError
 from engram.store.selectors import SELECTOR_KEYS
 
 __all__ = [
-    "STDOUT", "DataFormat", "Format", "Quiet", "echo", "note", "percent", "print_json",
-    "read_text_file", "report_error", "task_key_option", "warn", "write_output",
+    "STDOUT", "DataFormat", "MarkdownFormat", "Quiet", "data_format", "echo", "note", "one_of",
+    "percent", "print_json", "read_text_file", "report_error", "task_key_option", "warn",
+    "write_output",
 ]  # fmt: skip
 
 SELECTORS_HELP = f"Selectors key=value ({', '.join(SELECTOR_KEYS)}); repeatable, ANDed."
@@ -35,14 +36,33 @@ Quiet = Annotated[
 ]
 
 
-class Format(StrEnum):
-    md = "md"
-    json = "json"
+def one_of(
+    values: Sequence[str] | Callable[[], Sequence[str]], metavar: str | None = None
+) -> dict[str, Any]:
+    """``typer.Option`` keywords for an option that takes one of ``values`` (or of what the
+    callable returns, asked only when the option is used): every fixed choice of the CLI is
+    checked here, and a value not among them is bad usage (exit 2) that names the choices."""
+
+    def parse(value: str) -> str:
+        allowed = values() if callable(values) else values
+        if value not in allowed:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    if metavar is None and not callable(values):
+        metavar = "[" + "|".join(values) + "]"
+    return {"parser": parse, "metavar": metavar}
 
 
-class DataFormat(StrEnum):
-    text = "text"
-    json = "json"
+def data_format(help: str = "text or json.") -> Any:
+    """``--format text|json`` (default text), with this help."""
+    return typer.Option("--format", help=help, **one_of(("text", "json")))
+
+
+#: ``--format text|json``: the data as words for people (default) or as JSON.
+DataFormat = Annotated[str, data_format()]
+#: ``--format md|json``: guidance as markdown (default) or as JSON.
+MarkdownFormat = Annotated[str, typer.Option("--format", help="md or json.", **one_of(("md", "json")))]
 
 
 def percent(value: float | None) -> str:

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import DataFormat, Quiet, note, percent, print_json, warn
+from engram.cli.output import DataFormat, Quiet, note, one_of, percent, print_json, warn
 from engram.render.markdown import rule_line
-from engram.rules import STATUSES, Rule
+from engram.rules import KINDS, STATUSES, Rule
 from engram.store.selectors import selector_notices
 
 app = typer.Typer(rich_markup_mode="markdown", help="Every rule with its evidence and the runs behind it.", no_args_is_help=True)
@@ -17,17 +17,14 @@ app = typer.Typer(rich_markup_mode="markdown", help="Every rule with its evidenc
 @app.command("list")
 def list_command(
     category: Annotated[str | None, typer.Option(help="Only rules of this category.")] = None,
-    status: Annotated[str, typer.Option(help="active, pinned, retired, or all.")] = "active",
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    status: Annotated[
+        str, typer.Option(help="active, pinned, retired, or all.", **one_of((*STATUSES, "all")))
+    ] = "active",
+    output_format: DataFormat = "text",
 ) -> None:
     """List rules, best first."""
     from engram.store import open_store
 
-    if status not in (*STATUSES, "all"):
-        raise typer.BadParameter(f"{status!r} is not one of {', '.join(STATUSES)}, all",
-                                 param_hint="--status")  # fmt: skip
     statuses = {"all": ("active", "pinned", "retired"), "active": ("active", "pinned")}.get(
         status, (status,)
     )
@@ -36,7 +33,7 @@ def list_command(
         warn(selector_notices(store, {"category": category} if category else None))
     if category:
         rules = [r for r in rules if r.scope_kind == "category" and r.scope_value == category]
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json([rule.as_dict() for rule in rules])
         return
     if not rules:
@@ -69,9 +66,7 @@ def _numbers(rule: Rule) -> str:
 @app.command("show")
 def show_command(
     rule_id: Annotated[str, typer.Argument(help="A rule id (a unique prefix is enough).")],
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormat = "text",
 ) -> None:
     """Show one rule: its text, evidence, status, and runs behind it."""
     from engram.store import open_store
@@ -79,7 +74,7 @@ def show_command(
     with open_store() as store:
         rule = store.rule(rule_id)
         runs = store.rule_runs(rule)
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json(
             {
                 **rule.as_dict(),
@@ -269,7 +264,7 @@ def add_command(
     category: Annotated[
         str | None, typer.Option(help="The task category it is for (default: all runs).")
     ] = None,
-    kind: Annotated[str, typer.Option(help="do, avoid or note.")] = "do",
+    kind: Annotated[str, typer.Option(help="do, avoid or note.", **one_of(KINDS))] = "do",
     quiet: Quiet = False,
 ) -> None:
     """Write a rule of your own; it is kept, and counted by feedback like the rest."""

@@ -14,9 +14,7 @@ app = typer.Typer(rich_markup_mode="markdown", help="Versions of the playbook: o
 
 @app.command("history")
 def history_command(
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormat = "text",
 ) -> None:
     """List the playbook's versions: when, why, and how many rules were live."""
     from engram.playbook.versions import history
@@ -24,7 +22,7 @@ def history_command(
 
     with open_store() as store:
         versions = history(store)
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json(versions)
         return
     for v in versions:
@@ -36,9 +34,7 @@ def history_command(
 def diff_command(
     old: Annotated[int, typer.Argument(help="The earlier version.")],
     new: Annotated[int, typer.Argument(help="The later version.")],
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormat = "text",
 ) -> None:
     """Rules added, retired and changed between two versions."""
     from engram.playbook.versions import diff
@@ -46,7 +42,7 @@ def diff_command(
 
     with open_store() as store:
         changes = diff(store, old, new)
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json(changes)
         return
     for rule in changes["added"]:

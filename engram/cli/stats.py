@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
@@ -10,16 +10,14 @@ from engram.cli.output import DataFormat, percent, print_json
 
 
 def stats_command(
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormat = "text",
 ) -> None:
     """What the store holds: runs, pass rates by category, agent and model, errors by class."""
     from engram.store import open_store
 
     with open_store() as store:
         data = store.stats()
-    if output_format is DataFormat.json:
+    if output_format == "json":
         print_json(data)
         return
     typer.echo(f"store: {data['store']}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from engram.cli.output import Format, Holdout
+from engram.cli.output import Holdout, MarkdownFormat
 from engram.render.markdown import DEFAULT_MAX_TOKENS
 
 
@@ -23,7 +23,7 @@ def suggest_command(
         ),
     ] = None,
     model: Annotated[str | None, typer.Option(help="Include rules mined for this model.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="md or json.")] = Format.md,
+    output_format: MarkdownFormat = "md",
     max_tokens: Annotated[
         int, typer.Option(help="Token budget of the markdown block.", min=50)
     ] = DEFAULT_MAX_TOKENS,
@@ -40,5 +40,5 @@ def suggest_command(
     """Print the guidance for a kind of task: its rules, best first, with their evidence."""
     from engram.cli.guidance import print_suggestion
 
-    print_suggestion(category, agent, model, output_format.value, max_tokens, limit, instruction,
+    print_suggestion(category, agent, model, output_format, max_tokens, limit, instruction,
                      holdout)  # fmt: skip

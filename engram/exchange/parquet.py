@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engram.errors import EngramError
+from engram.errors import EngramError, os_errors
 from engram.rules import STATUSES, Rule
 
 if TYPE_CHECKING:
@@ -30,12 +30,10 @@ def export_parquet(store: Store, folder: Path) -> dict[str, int]:
         "features": store.feature_frame(),
         "rules": pd.DataFrame(rules, columns=list(_rule_row(None))),
     }
-    try:
+    with os_errors("write", folder):
         folder.mkdir(parents=True, exist_ok=True)
         for name, frame in tables.items():
             frame.to_parquet(folder / f"{name}.parquet", index=False)
-    except OSError as exc:
-        raise EngramError(f"cannot write {folder}: {exc.strerror or exc}") from None
     return {name: len(frame) for name, frame in tables.items()}
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from engram import __version__
-from engram.errors import EngramError
+from engram.errors import EngramError, os_errors
 from engram.exchange.common import iso
 from engram.exchange.markdown import playbook_markdown
 from engram.rules import Rule
@@ -80,9 +80,7 @@ def write_skill(folder: Path, rules: list[Rule], traces: int, now: datetime) -> 
     if folder.exists() and not folder.is_dir():
         raise EngramError(f"{folder} is a file; a skill is a folder", hint="name a folder with -o")
     path = folder / FILE
-    try:
+    with os_errors("write", path):
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(skill_markdown(name, rules, traces, now), encoding="utf-8")
-    except OSError as exc:
-        raise EngramError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engram.errors import EngramError
+from engram.errors import EngramError, os_errors
 
 if TYPE_CHECKING:
     from engram.playbook.guidance import Playbook
@@ -365,13 +365,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _write(path: Path, settings: dict[str, Any]) -> None:
     """Write the settings whole or not at all (a temporary file renamed over the old one)."""
-    try:
+    with os_errors("write", path):
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.engram-{os.getpid()}")
         partial.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
         os.replace(partial, path)
-    except OSError as exc:
-        raise EngramError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _log_folder() -> Path:

@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engram.errors import EngramError
+from engram.errors import EngramError, os_errors
 from engram.integrations.hooks import AGENT
 
 
@@ -36,10 +36,8 @@ def capture(
         raise EngramError("give an outcome (--outcome pass|fail) or a check command, not both")
     exit_status = None
     if command:
-        try:
+        with os_errors("run", command[0]):
             exit_status = subprocess.run(list(command), check=False).returncode
-        except OSError as exc:
-            raise EngramError(f"cannot run {command[0]}: {exc.strerror or exc}") from None
         outcome = "pass" if exit_status == 0 else "fail"
     if outcome not in ("pass", "fail"):
         raise EngramError(f"{outcome!r} is not an outcome", hint="pass or fail")

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from engram.errors import os_reason
 from engram.loaders import fields
 from engram.loaders.claude_stream import EventReader, StreamSummary, mapping
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
@@ -124,7 +125,7 @@ def _events(path: Path, on_progress: Callable[[int], None] | None) -> Iterator[t
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        yield "", Problem(name, None, f"cannot read the file: {exc.strerror or exc}")
+        yield "", Problem(name, None, f"cannot read the file: {os_reason(exc)}")
         return
     with handle:
         for number, line in enumerate(iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b""), 1):

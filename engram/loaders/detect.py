@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from engram.errors import EngramError
+from engram.errors import EngramError, os_reason
 from engram.loaders import (
     aggregated,
     atif,
@@ -125,7 +125,7 @@ def _read_file(
                 found = _recognise(start, path)
     except OSError as exc:
         if reports:
-            yield Problem(str(path), None, f"cannot read the file: {exc.strerror or exc}")
+            yield Problem(str(path), None, f"cannot read the file: {os_reason(exc)}")
         return
     if found is not None:
         loader, companion = found

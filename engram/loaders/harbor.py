@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from engram.errors import os_reason
 from engram.loaders import atif, claude_code, fields
 from engram.loaders.claude_stream import EventReader, mapping
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
@@ -256,7 +257,7 @@ def _feed(reader: EventReader, log: Path) -> Iterator[str]:
     try:
         handle = open(log, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        yield f"cannot read the file: {exc.strerror or exc}"
+        yield f"cannot read the file: {os_reason(exc)}"
         return
     with handle:
         for number, line in enumerate(iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b""), 1):

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import orjson
 
+from engram.errors import os_reason
 from engram.loaders.jsonstream import TooLarge, document_items
 from engram.parse.redact import redact
 
@@ -103,7 +104,7 @@ def _read_records(
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as exc:
-        yield Problem(name, None, f"cannot read the file: {exc.strerror or exc}")
+        yield Problem(name, None, f"cannot read the file: {os_reason(exc)}")
         return
     try:
         head = handle.read(_HEAD_BYTES)
@@ -120,7 +121,7 @@ def _read_records(
         else:
             yield Problem(name, None, "not JSON: expected an array, an object or JSON Lines")
     except OSError as exc:
-        yield Problem(name, None, f"read failed: {exc.strerror or exc}")
+        yield Problem(name, None, f"read failed: {os_reason(exc)}")
     finally:
         handle.close()
 

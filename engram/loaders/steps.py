@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from engram.errors import os_reason
 from engram.loaders.claude_stream import OUTPUT_LIMIT, summarize_input
 from engram.loaders.records import MAX_RECORD_BYTES
 from engram.trace import Step
@@ -75,6 +76,6 @@ def read_json(path: Path) -> tuple[Any, str | None]:
             return None, f"larger than {MAX_RECORD_BYTES >> 20} MB"
         return orjson.loads(path.read_bytes()), None
     except OSError as exc:
-        return None, f"cannot read the file: {exc.strerror or exc}"
+        return None, f"cannot read the file: {os_reason(exc)}"
     except orjson.JSONDecodeError as exc:
         return None, f"invalid JSON: {exc}"

@@ -10,10 +10,9 @@ import hashlib
 import re
 
 from engram.errors import EngramError
-from engram.rules import Evidence, Rule, rule_id
+from engram.rules import KINDS, Evidence, Rule, rule_id
 from engram.store import Store
 
-KINDS = ("do", "avoid", "note")
 TEXT_LIMIT = 500
 _SPACE = re.compile(r"\s+")
 

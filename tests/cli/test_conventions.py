@@ -5,7 +5,9 @@ cannot slip past."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -169,3 +171,45 @@ def test_every_command_has_help_that_reads_as_plain_words(
         if len(path) == 1:  # its first paragraph is whole on one line of the listing
             first = " ".join(command.help.split("\n\n")[0].split())
             assert any(first in line for line in listing), (path, first)
+
+
+
+def choice_options() -> Iterator[tuple[tuple[str, ...], Any]]:
+    for path in commands():
+        for param in params(path).values():
+            if getattr(param, "param_type_name", None) == "option":
+                yield path, param
+
+
+def is_one_of(option: Any) -> bool:
+    parser = getattr(option.type_descriptor.parameter_info, "parser", None)
+    return parser is not None and parser.__qualname__.startswith("one_of.")
+
+
+def test_every_fixed_choice_is_checked_one_way() -> None:
+    found = []
+    for path, option in choice_options():
+        annotation = option.type_descriptor.annotation
+        assert not (isinstance(annotation, type) and issubclass(annotation, Enum)), (
+            f"{path} {option.opts}: an enum; fixed choices go through engram.cli.output.one_of"
+        )
+        if is_one_of(option):
+            found.append((path, option.opts[-1]))
+    assert len(found) >= 15, found  # every --format, --by, --status, --kind, --outcome
+
+
+def test_a_value_outside_a_choice_is_bad_usage_that_names_the_choices(invoke: Invoke) -> None:
+    checked = 0
+    for path, option in choice_options():
+        if not is_one_of(option):
+            continue
+        others: list[str] = []
+        for param in params(path).values():
+            if getattr(param, "required", False) and param is not option:
+                name = getattr(param, "param_type_name", None)
+                others += ["a=b"] if name == "argument" else [param.opts[-1], "a=b"]  # type: ignore[attr-defined]
+        result = invoke(*path, option.opts[-1], "no-such-value", *others)
+        assert result.exit_code == 2, (path, option.opts, result.output)
+        assert "'no-such-value' is not one of" in result.stderr, (path, option.opts)
+        checked += 1
+    assert checked >= 15

@@ -26,7 +26,7 @@ def test_curation_commands(invoke: Invoke, learned: Path) -> None:
                    "--category", "refactoring")  # fmt: skip
     assert added.exit_code == 0
     assert "- AVOID: Ask before deleting files. (written by a person)" in added.stdout
-    assert invoke("patterns", "add", "Again.", "--kind", "perhaps").exit_code == 1
+    assert invoke("patterns", "add", "Again.", "--kind", "perhaps").exit_code == 2  # bad usage
     assert invoke("patterns", "pin", "r_nosuchrule").exit_code == 1
 
     history = json.loads(invoke("playbook", "history", "--format", "json").stdout)

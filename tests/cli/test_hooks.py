@@ -167,7 +167,7 @@ def test_a_hook_in_trouble_exits_0_quickly_says_nothing_and_logs_why(
 
 def test_a_hook_that_would_outlast_its_timeout_gives_up_and_exits_0(tmp_path: Path) -> None:
     code = (
-        "import sys, time\nfrom engram import hooks\n"
+        "import sys, time\nfrom engram.integrations import hooks\n"
         "hooks.EVENTS['SessionStart'] = (None, 3)\n"
         "hooks._HANDLERS['SessionStart'] = lambda *_: time.sleep(60)\n"
         "print(hooks.run_hook('session-start', '{}'))\n"

@@ -67,8 +67,9 @@ def test_an_unknown_input_format_is_refused_before_anything_is_read(
     invoke: Invoke, sample_corpus: Path
 ) -> None:
     result = invoke("learn", str(sample_corpus), "--format", "nonsense")
-    assert result.exit_code == 1
-    assert "unknown format 'nonsense'" in result.stderr and "aggregated" in result.stderr
+    assert result.exit_code == 2  # bad usage, as every value outside a choice
+    assert "'nonsense' is not one of" in result.stderr and "aggregated" in result.stderr
+    assert not (Path.cwd() / ".engram").exists()
 
 
 def test_a_file_with_a_byte_order_mark_is_read(invoke: Invoke, tmp_path: Path) -> None:

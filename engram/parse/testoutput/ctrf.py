@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from engram.errors import os_reason
 from engram.parse.testoutput.base import MAX_CHARS, MESSAGE_LIMIT, TestFailure
 from engram.parse.testoutput.kinds import error_kind
 from engram.parse.testoutput.text import clean_line
@@ -61,7 +62,7 @@ def read_ctrf(path: Path, limit: int = 50) -> tuple[list[TestFailure] | None, st
             return None, f"{path.name} is larger than {MAX_REPORT_BYTES >> 20} MB"
         data = orjson.loads(path.read_bytes())
     except OSError as exc:
-        return None, f"cannot read {path.name}: {exc.strerror or exc}"
+        return None, f"cannot read {path.name}: {os_reason(exc)}"
     except orjson.JSONDecodeError as exc:
         return None, f"{path.name} is not valid JSON: {exc}"
     if not is_ctrf(data):
