@@ -137,12 +137,17 @@ def learn_command(
 
 
 def _watch(folder: Path, quiet: bool, **options: Any) -> None:
-    """Learn runs under ``folder`` as they finish, with a live line, until Ctrl-C."""
+    """Learn runs under ``folder`` as they finish, with a live line, until Ctrl-C: the first
+    stops after the learn under way (a signal never lands inside one), a second at once."""
+    import signal
     import sys
+    import threading
     import time
 
     from engram.learning.learner import LearnSummary
     from engram.learning.watch import Watched, watch
+
+    stopping = threading.Event()
 
     def line(watched: Watched, _summary: LearnSummary) -> None:
         if not quiet:
@@ -150,8 +155,17 @@ def _watch(folder: Path, quiet: bool, **options: Any) -> None:
                              f" {watched.rounds:,} rounds, last at {time.strftime('%H:%M:%S')}")
             sys.stderr.flush()  # fmt: skip
 
+    def interrupted(_signum: int, _frame: object) -> None:
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        stopping.set()
+
     note(f"watching {folder} (Ctrl-C to stop)", quiet)
+    previous = signal.signal(signal.SIGINT, interrupted)
     try:
-        watch(folder, on_round=line, quiet=True, **options)
+        watch(folder, on_round=line, stop=lambda _: stopping.is_set(), quiet=True, **options)
     except KeyboardInterrupt:
-        note("\nstopped", quiet)
+        pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    note("\nstopped", quiet)

@@ -69,7 +69,9 @@ def watch(
             if on_round is not None:
                 on_round(watched, summary)
             continue  # look again at once: more may have finished meanwhile
-        time.sleep(interval)
+        until = time.monotonic() + interval
+        while time.monotonic() < until and not stop(watched):  # a stop is heard within 0.2 s
+            time.sleep(min(0.2, interval))
     return watched
 
 
