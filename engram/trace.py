@@ -13,7 +13,7 @@ import orjson
 STATUSES = ("pass", "partial", "fail", "error", "unmeasured")
 VALID_STATUSES = frozenset({"pass", "partial", "fail"})
 
-#: Failure classes (DESIGN.md); infrastructure, model_provider and verifier are never the agent's
+#: Failure classes (docs/formats.md); infrastructure, model_provider and verifier are never the agent's
 #: doing, and runs that end in them are not measurements.
 FAILURE_CLASSES = (
     "infrastructure",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from engram.datasets.synthetic import default_scenario, write_corpus
+from tests.conftest import Restore
 
 HEAVY = ("scipy", "sklearn", "pandas", "matplotlib", "statsmodels")
 
@@ -30,11 +31,22 @@ def heavy_after(tmp_path: Path, *argv: str) -> list[str]:
     return list(json.loads(last))
 
 
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("imports") / "traces.json"
+    write_corpus(default_scenario(runs=120, seed=3), path)
+    return path
+
+
 @pytest.fixture
-def known(tmp_path: Path) -> Path:
-    corpus = tmp_path / "traces.json"
-    write_corpus(default_scenario(runs=120, seed=3), corpus)
-    assert "scipy" in heavy_after(tmp_path, "learn", str(corpus), "-q")  # mining needs it
+def known(restore: Restore, corpus: Path) -> Path:
+    """The corpus learned by a fresh process (once per session), which mining made import
+    SciPy."""
+
+    def build() -> None:
+        assert "scipy" in heavy_after(corpus.parent, "learn", str(corpus), "-q")
+
+    restore("imports-known", build)
     return corpus
 
 

@@ -87,3 +87,13 @@ def test_the_tour_shows_what_the_commands_really_print(tmp_path: Path, sqlite_on
     finally:
         sys.path.pop(0)
     assert run_tour(README, tmp_path) == README
+
+
+def test_every_document_it_links_exists_and_every_doc_is_linked() -> None:
+    text = (ROOT / "README.md").read_text()
+    linked = set(re.findall(r"\]\((docs/[^)#]+)", text))
+    assert linked and all((ROOT / path).is_file() for path in linked), linked
+    assert {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")} <= linked
+    for doc in (ROOT / "docs").glob("*.md"):
+        for target in re.findall(r"\]\(([a-z_]+\.md)", doc.read_text()):
+            assert (ROOT / "docs" / target).is_file(), (doc.name, target)

@@ -2,6 +2,5 @@
 
 - ``compare``: ``engram compare``, two configurations on the same tasks;
 - ``failures``: ``engram failures``, failure classes and message clusters;
-- ``clusters``: message templates clustered by their words;
 - ``report``: ``engram report``, all of it as one HTML page.
 """

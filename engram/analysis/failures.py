@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engram.analysis.clusters import cluster_name, cluster_templates
+from engram.mining.clusters import cluster_name, cluster_templates
 
 if TYPE_CHECKING:
     import pandas as pd

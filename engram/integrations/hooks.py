@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engram.errors import EngramError, os_errors
+from engram.loaders.claude_code import AGENT_NAME
 
 if TYPE_CHECKING:
     from engram.playbook.guidance import Playbook
@@ -39,7 +40,7 @@ STALE_S = 30 * 60  # a pending session whose log has not changed for this long h
 _RUN = ("hooks", "run")  # how engram's own commands are told apart from others'
 MARGIN = 2.0  # seconds before the hook's timeout by which a hook gives up
 LOG = "hooks.log"
-AGENT = "claude-code"  # the agent name engram's Claude Code loaders give sessions
+AGENT = AGENT_NAME  # the reader of a session's guidance: the agent Claude Code's loaders name
 
 
 @dataclass(frozen=True, slots=True)

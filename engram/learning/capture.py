@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engram.errors import EngramError, os_errors
-from engram.integrations.hooks import AGENT
+from engram.loaders.claude_code import AGENT_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,6 @@ def capture(
         raise EngramError(f"{outcome!r} is not an outcome", hint="pass or fail")
     with open_store() as store:
         trace_id, run_id = store.record_outcome(outcome, run_id=session,
-                                                agent=None if session else AGENT)  # fmt: skip
+                                                agent=None if session else AGENT_NAME)  # fmt: skip
         learn([], store=store, remine=True)
     return Captured(trace_id, run_id, outcome, exit_status)

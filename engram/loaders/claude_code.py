@@ -21,8 +21,8 @@ from engram.loaders import fields
 from engram.loaders.claude_stream import EventReader, StreamSummary, mapping
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
+from engram.parse.marker import injected_rule_ids, withheld_rule_ids
 from engram.parse.outcome import RESULT_SUBTYPE_CLASSES
-from engram.render.marker import injected_rule_ids, withheld_rule_ids
 from engram.trace import Agent, Changes, Metrics, Task, Trace
 
 NAME = "claude_code"

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engram.render.marker import BEGIN_PREFIX
+from engram.parse.marker import BEGIN_PREFIX
 from engram.trace import Step
 
 INPUT_LIMIT = 300

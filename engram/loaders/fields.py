@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from engram.parse.instruction import parse_task_header
+from engram.parse.marker import injected_rule_ids, withheld_rule_ids
 from engram.parse.messages import failures_of
 from engram.parse.outcome import resolve_outcome
 from engram.parse.redact import redact, redact_optional
-from engram.render.marker import injected_rule_ids, withheld_rule_ids
 from engram.trace import Failure, Trace, content_id
 
 TEXT_LIMIT = 2000

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from scipy import stats as scipy_stats
 
-from engram.analysis.clusters import cluster_name, cluster_templates
+from engram.mining.clusters import cluster_name, cluster_templates
 from engram.mining.stats import bh_qvalues, wilson_interval
 from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL

@@ -1,4 +1,4 @@
-"""From the store's sufficient statistics to scored rules (DESIGN.md, "How rules are mined")."""
+"""From the store's sufficient statistics to scored rules (docs/statistics.md)."""
 
 from __future__ import annotations
 

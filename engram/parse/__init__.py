@@ -7,7 +7,8 @@
 - ``outcome``: a run's status and failure class;
 - ``messages``: a failed run's failures and their messages as templates;
 - ``testoutput``: test runners' output read into the failures it reports;
-- ``redact``: secrets out of trace text before anything is stored.
+- ``redact``: secrets out of trace text before anything is stored;
+- ``marker``: the delimiters of engram's guidance block, written by render/, read back by loaders.
 
 Extractors may use ``shell`` and ``tools``; they are part of the plugin API.
 """

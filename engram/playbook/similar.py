@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engram.render.marker import BLOCK
+from engram.parse.marker import BLOCK
 
 if TYPE_CHECKING:
     from engram.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engram.render.marker import BLOCK
+from engram.parse.marker import BLOCK
 
 #: The section the seed's ``en`` tool keeps in CLAUDE.md / AGENTS.md; engram takes it over.
 LEGACY_SECTION = re.compile(

@@ -1,4 +1,4 @@
-"""Playbooks and rules as JSON-ready data (the contract in DESIGN.md)."""
+"""Playbooks and rules as JSON-ready data (the contract in docs/contracts.md)."""
 
 from __future__ import annotations
 

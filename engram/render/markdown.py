@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from engram.mining.templates import safe_name
-from engram.render.marker import END, begin
+from engram.parse.marker import END, begin
 from engram.rules import Rule, Stratified
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engram.datasets.synthetic import DEEP_SEARCH
-from engram.render.marker import injected_rule_ids
+from engram.parse.marker import injected_rule_ids
 from tests.cli.conftest import Invoke
 
 

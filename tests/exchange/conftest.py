@@ -12,8 +12,8 @@ import pytest
 
 import engram
 from engram.datasets.synthetic import default_scenario, write_corpus
+from engram.parse.marker import BEGIN, END
 from engram.playbook import curation
-from engram.render.marker import BEGIN, END
 from engram.store import Store
 from tests.cli.conftest import Invoke, invoke  # noqa: F401 - the CLI fixture, shared
 

@@ -18,8 +18,8 @@ from engram.mining.templates import (
 
 SAFE_TEXT = re.compile(r"[A-Za-z0-9 _.,:;/@+()`'-]*")
 
-# One feature per family and per fixed key of DESIGN.md's feature vocabulary.
-DESIGN_FEATURES = [
+# One feature per family and per fixed key of the feature vocabulary (docs/formats.md).
+VOCABULARY = [
     "tool:mcp__sourcegraph__deep_search",
     "tool_error:Edit",
     "tool_error_loop:Edit",
@@ -73,7 +73,7 @@ def test_a_behaviour_that_goes_with_success_is_a_do(feature: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "feature", [f for f in DESIGN_FEATURES if f.split(":")[0] not in ("agent", "model", "mcp")]
+    "feature", [f for f in VOCABULARY if f.split(":")[0] not in ("agent", "model", "mcp")]
 )
 def test_a_behaviour_that_goes_with_failure_is_an_avoid(feature: str) -> None:
     assert kind_for(feature, -0.2) == "avoid"
@@ -113,7 +113,7 @@ def test_a_family_without_a_template_for_its_sign_gets_a_plain_sentence() -> Non
     assert text == "Runs showing tool_error_loop:Edit passed more often than runs without it."
 
 
-@pytest.mark.parametrize("feature", DESIGN_FEATURES)
+@pytest.mark.parametrize("feature", VOCABULARY)
 @pytest.mark.parametrize("difference", [0.25, -0.25])
 def test_every_design_family_gets_a_sentence(feature: str, difference: float) -> None:
     text = text_for(feature, kind_for(feature, difference), difference)
@@ -123,7 +123,7 @@ def test_every_design_family_gets_a_sentence(feature: str, difference: float) ->
     assert SAFE_TEXT.fullmatch(text), text
 
 
-@pytest.mark.parametrize("feature", DESIGN_FEATURES)
+@pytest.mark.parametrize("feature", VOCABULARY)
 def test_a_named_features_text_mentions_its_name(feature: str) -> None:
     family, _, value = feature.partition(":")
     if family in ("changes", "verified", "read_before_edit"):
@@ -174,7 +174,7 @@ def test_context_features_are_never_mined(feature: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "feature", [f for f in DESIGN_FEATURES if f.split(":")[0] not in ("agent", "model", "mcp")]
+    "feature", [f for f in VOCABULARY if f.split(":")[0] not in ("agent", "model", "mcp")]
 )
 def test_behaviour_features_are_mined(feature: str) -> None:
     assert is_mined(feature)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import engram
 from engram.datasets.synthetic import default_scenario, write_corpus
+from engram.parse.marker import BEGIN, END
 from engram.playbook import curation
-from engram.render.marker import BEGIN, END
 from engram.store import open_store
 
 CATEGORY = "feature_implementation"

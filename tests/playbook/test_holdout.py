@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import engram
+from engram.parse.marker import injected_rule_ids, withheld_rule_ids
 from engram.playbook import curation
 from engram.playbook.guidance import Playbook
-from engram.render.marker import injected_rule_ids, withheld_rule_ids
 from engram.store import open_store
 
 CATEGORY = "bug_fix"

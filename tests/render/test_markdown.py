@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from engram.parse.marker import injected_rule_ids
 from engram.playbook.guidance import Playbook
 from engram.render.markdown import estimate_tokens, render_block
-from engram.render.marker import injected_rule_ids
 from engram.rules import Evidence, Rule, rule_id
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engram.analysis.clusters import cluster_name, cluster_templates
+from engram.mining.clusters import cluster_name, cluster_templates
 
 
 def test_variants_of_one_failure_cluster_and_others_stay_apart() -> None:
@@ -35,7 +35,7 @@ def test_the_name_shows_varying_words_as_a_wildcard() -> None:
 
 
 def test_rare_templates_beyond_the_cap_join_their_nearest_cluster(monkeypatch) -> None:
-    import engram.analysis.clusters as clusters
+    import engram.mining.clusters as clusters
 
     monkeypatch.setattr(clusters, "MAX_CLUSTERED", 2)
     templates = [
