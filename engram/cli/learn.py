@@ -137,8 +137,10 @@ def learn_command(
 
 
 def _watch(folder: Path, quiet: bool, **options: Any) -> None:
-    """Learn runs under ``folder`` as they finish, with a live line, until Ctrl-C: the first
-    stops after the learn under way (a signal never lands inside one), a second at once."""
+    """Learn runs under ``folder`` as they finish, with a live line, until Ctrl-C (or SIGTERM,
+    as a service manager stops it): the first stops after the learn under way, a second at
+    once. A signal the process was started ignoring (``nohup``, a background job) stays
+    ignored."""
     import signal
     import sys
     import threading
@@ -161,11 +163,16 @@ def _watch(folder: Path, quiet: bool, **options: Any) -> None:
         stopping.set()
 
     note(f"watching {folder} (Ctrl-C to stop)", quiet)
-    previous = signal.signal(signal.SIGINT, interrupted)
+    previous = {
+        number: signal.signal(number, interrupted)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN
+    }
     try:
         watch(folder, on_round=line, stop=lambda _: stopping.is_set(), quiet=True, **options)
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     note("\nstopped", quiet)

@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from engram.datasets.synthetic import default_scenario, write_harbor_job
 from engram.learning.watch import Watched, watch
 from engram.store import open_store
@@ -58,13 +60,14 @@ def test_trials_are_learned_as_they_finish_each_once(tmp_path: Path) -> None:
         assert store.count_traces() == len(trials)
 
 
-def test_the_command_follows_a_folder_until_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_command_follows_a_folder_until_interrupted(tmp_path: Path, stop: int) -> None:
     trials = staged_job(tmp_path, 4)
     jobs = tmp_path / "jobs"
     jobs.mkdir()
     watcher = subprocess.Popen([sys.executable, "-m", "engram", "learn", "--watch", str(jobs)],
                                cwd=tmp_path, stderr=subprocess.PIPE, text=True,
-                               env=dict(os.environ))  # fmt: skip
+                               env=dict(os.environ), preexec_fn=_as_from_a_terminal)  # fmt: skip
     said: list[str] = []
     reader = threading.Thread(target=lambda: said.extend(iter(lambda: watcher.stderr.read(1), "")),
                               daemon=True)  # type: ignore[union-attr]  # fmt: skip
@@ -73,11 +76,20 @@ def test_the_command_follows_a_folder_until_interrupted(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and f"{len(trials)} runs learned" not in "".join(said):
         time.sleep(0.2)  # the live line says when every run is in
-    watcher.send_signal(signal.SIGINT)
-    watcher.wait(timeout=60)
+    watcher.send_signal(stop)
+    try:
+        watcher.wait(timeout=30)
+    finally:
+        watcher.kill()
     reader.join(timeout=10)
     err = "".join(said)
     assert watcher.returncode == 0, err
     assert "watching" in err and f"{len(trials)} runs learned" in err and "stopped" in err
     with open_store() as store:
         assert store.count_traces() == len(trials)
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it, even when the tests run as a background job (whose
+    children start with SIGINT ignored, which engram respects)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
