@@ -17,6 +17,7 @@ import engram
 from engram.datasets.synthetic import Planted, Scenario, write_corpus
 from engram.errors import NoStoreError
 from engram.store import Store, open_store
+from tests.conftest import Restore
 from tests.faults.checks import assert_consistent
 
 pytestmark = pytest.mark.slow
@@ -111,9 +112,9 @@ def test_killed_while_the_store_is_made(
 
 @pytest.mark.parametrize(("prefix", "nth"), WRITE_POINTS)
 def test_killed_while_writing(
-    prefix: str, nth: int, halves: tuple[Path, Path], reference: dict[str, Any]
+    prefix: str, nth: int, halves: tuple[Path, Path], reference: dict[str, Any], restore: Restore
 ) -> None:
-    engram.learn([halves[0]])
+    restore("crash-first-half", lambda: engram.learn([halves[0]]))
     assert learn_killed(prefix, nth, [halves[1]]) == -signal.SIGKILL
     with open_store() as store:
         assert_consistent(store)

@@ -169,7 +169,7 @@ def test_runs_left_by_a_broken_learn_are_mined_by_the_next(
     assert summary.traces_new == 0 and summary.mined and summary.rules_active >= 3
 
 
-FIXTURES = Path(__file__).parent / "loaders" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"
 
 
 def test_a_folder_of_every_format_learns_with_nothing_skipped_and_says_what_it_read() -> None:
