@@ -20,13 +20,10 @@ from tests.loaders.builders import (
     trial_folder,
     write_lines,
 )
-from tests.loaders.test_agent_formats import (
-    codex_rollout,
-    openhands_events,
-    otlp,
-    span,
-    swe_traj,
-)
+from tests.loaders.test_codex import codex_rollout
+from tests.loaders.test_openhands import openhands_events
+from tests.loaders.test_otel import otlp, span
+from tests.loaders.test_swe_agent import swe_traj
 
 SECRETS = {
     "anthropic": "sk-ant-api03-Zq8mN2vX7pL4kR9tY6wB3cF1",
