@@ -31,6 +31,7 @@ class Watched:
     runs_new: int = 0
     runs_known: int = 0
     skipped: int = 0  # records or files skipped by the learns
+    problems: list[str] = field(default_factory=list)  # what was skipped, and why
     learned: list[list[Path]] = field(default_factory=list)  # what each learn read
 
 
@@ -64,6 +65,7 @@ def watch(
             watched.runs_new += summary.traces_new
             watched.runs_known += summary.traces_known
             watched.skipped += len(summary.problems)
+            watched.problems.extend(str(problem) for problem in summary.problems)
             watched.learned.append([item for item, _ in ready])
             done.update(ready)
             if on_round is not None:
@@ -79,16 +81,19 @@ _TRIAL_NAME = re.compile(r".+__[A-Za-z0-9]{7}")  # Harbor names a trial <task>__
 
 
 def _inside_a_trial(item: Path, root: Path) -> bool:
-    """Whether ``item`` is a file of a Harbor trial still being written (a folder named as a
-    trial, or holding ``agent/`` or ``verifier/``, with no ``result.json`` yet): read as the
-    trial once that is there. The name tells from the first moment, before any folder in it."""
+    """Whether ``item`` is a file of a Harbor trial (a folder named as a trial, or holding
+    ``agent/`` or ``verifier/``): one still being written, with no ``result.json`` yet, or one
+    whose result arrived after the folder was looked through; either is read as the trial, once
+    its result is there. The name tells from the first moment, before any folder in it."""
+    from engram.loaders.harbor import is_trial
+
     for folder in item.parents:
         if folder == root or root not in folder.parents:
             return False
         looks = _TRIAL_NAME.fullmatch(folder.name) or any(
             (folder / part).is_dir() for part in ("agent", "verifier")
         )
-        if looks and not (folder / "result.json").exists():
+        if looks and (not (folder / "result.json").exists() or is_trial(folder)):
             return True
     return False
 

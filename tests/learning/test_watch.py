@@ -52,7 +52,8 @@ def test_trials_are_learned_as_they_finish_each_once(tmp_path: Path) -> None:
         )
 
     watched = watch(tmp_path / "jobs", interval=0.05, settle=0.1, stop=stop)
-    assert watched.runs_new == len(trials) and watched.skipped == 0  # nothing read half-way
+    assert watched.problems == [] and watched.skipped == 0  # nothing read half-way
+    assert watched.runs_new == len(trials)
     learned = [path.name for round_ in watched.learned for path in round_]
     assert sorted(learned) == sorted(t.name for t in trials)  # each once
     assert watched.rounds > 1  # learned as they came, not all at the end
@@ -93,3 +94,17 @@ def _as_from_a_terminal() -> None:
     """Ctrl-C as a terminal delivers it, even when the tests run as a background job (whose
     children start with SIGINT ignored, which engram respects)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_a_trials_file_listed_before_its_result_arrived_is_left_to_the_trial(tmp_path: Path) -> None:
+    from engram.learning.watch import _inside_a_trial
+
+    (trial,) = staged_job(tmp_path, 1)
+    log = next(path for path in trial.rglob("*") if path.is_file() and path.name != "result.json")
+    assert _inside_a_trial(log, tmp_path)  # its result is there: the trial reads it, not alone
+    (trial / "result.json").unlink()
+    assert _inside_a_trial(log, tmp_path)  # still being written
+    plain = tmp_path / "notes__abcdefg"  # named like a trial, holding something else
+    plain.mkdir()
+    (plain / "result.json").write_text('{"score": 1}')
+    assert not _inside_a_trial(plain / "traces.json", tmp_path)
