@@ -21,32 +21,45 @@ def on_postgres() -> bool:
     return bool(POSTGRES_URL)
 
 
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Any]:
+    """One connection pool to PostgreSQL for the session's schema making (None on SQLite)."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    from sqlalchemy import create_engine
+
+    admin = create_engine(POSTGRES_URL)
+    try:
+        yield admin
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(autouse=True)
-def isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_admin: Any
+) -> Iterator[None]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ENGRAM_DIR", str(tmp_path / ".engram"))
     monkeypatch.setenv("ENGRAM_NO_PROGRESS", "1")
     monkeypatch.delenv("ENGRAM_DATABASE_URL", raising=False)
     monkeypatch.delenv("ENGRAM_DEBUG", raising=False)
-    if not POSTGRES_URL:
+    if postgres_admin is None:
         yield
         return
-    from sqlalchemy import create_engine, text
-
     schema = f"engram_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
+    with postgres_admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in str(POSTGRES_URL) else "?"
     monkeypatch.setenv(
         "ENGRAM_DATABASE_URL", f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     )
     try:
         yield
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        with postgres_admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

@@ -38,7 +38,34 @@ def ensure_schema(engine: Engine) -> None:
         if revision == HEAD:
             return
         _refuse_unknown(revision)
-        upgrade(connection)
+        if revision is None and _blank(connection):
+            create_at_head(connection)
+        else:
+            upgrade(connection)
+
+
+def create_at_head(connection: Connection) -> None:
+    """A new store made at the head revision at once: the models' tables and indexes, and the
+    revision stamped, as Alembic's cookbook builds a database from scratch. The models and the
+    migrations describe the same schema (``tests/store/test_migrations.py``), so a new store
+    and a migrated one are alike; only the migrations' import and steps are saved."""
+    from engram.store.models import Base
+
+    Base.metadata.create_all(connection, checkfirst=False)
+    connection.execute(text(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+        " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    ))  # fmt: skip
+    connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                       {"head": HEAD})  # fmt: skip
+
+
+def _blank(connection: Connection) -> bool:
+    """Whether the database holds none of engram's tables yet."""
+    from engram.store.models import Base
+
+    present = set(inspect(connection).get_table_names())
+    return not present & {table.name for table in Base.metadata.sorted_tables}
 
 
 def upgrade(connection: Connection, revision: str = "head") -> None:

@@ -8,7 +8,8 @@ from sqlalchemy import create_engine, inspect, text
 from engram.config import resolve_database_url
 from engram.errors import SchemaTooNewError
 from engram.store import open_store
-from engram.store.migrate import migrations_dir
+from engram.store.engine import make_engine, write_transaction
+from engram.store.migrate import current_revision, migrations_dir, upgrade
 from engram.store.models import Base
 from engram.store.revisions import HEAD, REVISIONS
 
@@ -22,13 +23,37 @@ def test_a_blank_store_is_migrated_to_head_when_opened() -> None:
 
 
 def test_the_models_and_the_migrations_describe_the_same_schema() -> None:
+    """A new store is made from the models at once; one migrated revision by revision from
+    blank must end up the same."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    with open_store(create=True) as store, store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        differences = compare_metadata(context, Base.metadata)
+    engine = make_engine(resolve_database_url(create=True)[0])
+    try:
+        with write_transaction(engine) as conn:
+            upgrade(conn)  # every migration, from the first
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
     assert differences == []
+
+
+def test_a_new_store_is_made_at_head_without_running_the_migrations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import engram.store.migrate as migrate
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a blank store needs no migration")
+
+    monkeypatch.setattr(migrate, "upgrade", refuse)
+    with open_store(create=True) as store, store.engine.connect() as conn:
+        assert current_revision(conn) == HEAD
+        tables = set(inspect(conn).get_table_names())
+    assert {t.name for t in Base.metadata.sorted_tables} | {"alembic_version"} <= tables
 
 
 def test_the_known_revisions_are_alembics_revisions() -> None:
