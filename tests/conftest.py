@@ -43,6 +43,7 @@ def isolated_store(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ENGRAM_DIR", str(tmp_path / ".engram"))
     monkeypatch.setenv("ENGRAM_NO_PROGRESS", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # engram --help's kept text
     monkeypatch.delenv("ENGRAM_DATABASE_URL", raising=False)
     monkeypatch.delenv("ENGRAM_DEBUG", raising=False)
     if postgres_admin is None:

@@ -22,7 +22,12 @@ def main() -> None:
         if code is None:
             from engram.cli.commands import app
 
-            app()
+            if sys.argv[1:] == ["--help"]:
+                from engram.cli.helpcache import render_and_keep
+
+                render_and_keep(app)  # and kept, for the quick path's next --help
+            else:
+                app()
         else:
             sys.exit(code)
     except Exception as exc:

@@ -2,13 +2,16 @@
 the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document, and
 ``engram mcp``.
 
-Anything this parser is not sure of (``--help``, an option it does not know, a value out of
-range, an option given twice) returns None, and the full typer app handles the command line,
-with its usage errors; so both paths always agree (``tests/cli/test_quick.py``).
+``engram --help`` is printed from the full CLI's kept rendering when there is one
+(``engram.cli.helpcache``). Anything this parser is not sure of (a command's ``--help``, an
+option it does not know, a value out of range, an option given twice) returns None, and the
+full typer app handles the command line, with its usage errors; so both paths always agree
+(``tests/cli/test_quick.py``).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,14 @@ def run(argv: Sequence[str]) -> int | None:
         from engram import __version__
 
         print(f"engram {__version__}")
+        return 0
+    if list(argv) == ["--help"]:
+        from engram.cli.helpcache import cached
+
+        text = cached()
+        if text is None:
+            return None  # the typer app renders it, and keeps it (engram.cli.main)
+        sys.stdout.write(text)
         return 0
     if list(argv) == ["mcp"]:  # the MCP server, started by an agent at each session
         from engram.integrations.mcp_server import serve
