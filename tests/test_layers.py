@@ -73,3 +73,13 @@ def test_a_module_imports_only_from_below(path: Path) -> None:
         if unit != own and LAYERS[unit] >= LAYERS[own]
     ]
     assert not upward, upward
+
+
+EXTRACTORS = Path(__file__).parents[1] / "extractors"
+PLUGIN_API = {"extract", "trace", "parse", "errors"}  # what a built-in uses, as a plugin would
+
+
+@pytest.mark.parametrize("path", sorted(EXTRACTORS.glob("*.py")), ids=lambda p: p.name)
+def test_a_built_in_extractor_uses_only_the_plugin_api(path: Path) -> None:
+    used = {unit for _, unit in imported(ast.parse(path.read_text()))}
+    assert used <= PLUGIN_API, used - PLUGIN_API
