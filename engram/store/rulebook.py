@@ -7,7 +7,19 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from engram.errors import RuleNotFoundError, StoreError
 from engram.rules import Feedback, Rule
@@ -229,7 +241,9 @@ class RuleBook:
         agent, passed, rules given, rules withheld)."""
         query = select(TraceRow.category, TraceRow.agent, TraceRow.passed,
                        TraceRow.injected_rules, TraceRow.withheld_rules)  # fmt: skip
-        query = query.where(TraceRow.valid.is_(True))
+        held = TraceRow.withheld_rules  # SQL NULL, or JSON null, outside a holdout
+        query = query.where(TraceRow.valid.is_(True), held.is_not(None),
+                            cast(held, String) != "null")  # fmt: skip
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [(c, a, bool(p), list(given or []), list(held))
