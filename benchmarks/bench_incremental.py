@@ -5,7 +5,7 @@
     python benchmarks/bench_incremental.py --base 20000 --new 500
 
 Prints one JSON object: the three learns' wall times and peak RSS, and the incremental learn's
-share of the full one (the target is under 10%).
+share of the full one (the target is at most 5%).
 """
 
 from __future__ import annotations
