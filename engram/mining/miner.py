@@ -105,19 +105,20 @@ def mine(store: Store, settings: MiningSettings | None = None) -> MiningResult:
     dropped: list[tuple[str, str, str]] = []
     absorbed = 0
     selected: dict[tuple[str, str], list[tuple[Test, Group]]] = {}
+    weighed = {scope: tests for scope, tests in by_scope.items() if len(tests) > 1}
+    runs = store.selection_runs(  # read once for every scope that weighs candidates
+        {kind for kind, _ in weighed}, {t.feature for tests in weighed.values() for t in tests}
+    ) if weighed else None  # fmt: skip
     for scope, scope_tests in sorted(by_scope.items()):
-        if len(scope_tests) == 1:  # nothing to condition on: no need to read the runs
+        if runs is None or scope not in weighed:  # nothing to condition on
             selected[scope] = [(scope_tests[0], Group(scope_tests[0], column=0))]
             continue
-        runs, passed, strata, members = store.scope_runs(*scope, [t.feature for t in scope_tests])
-        position = {pk: i for i, pk in enumerate(runs)}
-        columns = [_membership(members[t.feature], position) for t in scope_tests]
-        groups_of_runs = groups.run_groups(np.asarray(strata, dtype=np.int64))
+        mask = runs.in_scope(*scope)
         reduced, removed = reduce_scope(
             scope_tests,
-            passed,
-            columns,
-            strata=groups_of_runs,
+            runs.passed[mask],
+            [runs.members[t.feature][mask] for t in scope_tests],
+            strata=groups.run_groups(runs.strata[mask]),
             jaccard=settings.jaccard,
             alpha=cutoff,
             min_difference=settings.min_difference,
@@ -233,13 +234,6 @@ def _tests(
             test.raw_p = fisher_p(test.pass_with, test.n_with, test.pass_without, test.n_without)
             tests.append(test)
     return tests
-
-
-def _membership(members: set[int], position: dict[int, int]) -> np.ndarray:
-    column = np.zeros(len(position), dtype=bool)
-    indices = [position[pk] for pk in members if pk in position]
-    column[indices] = True
-    return column
 
 
 def _category_parts(groups: Comparable, feature: str) -> dict[str, Sums]:

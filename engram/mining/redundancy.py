@@ -47,7 +47,7 @@ class Dropped:
 
 def reduce_scope(
     tests: Sequence[Any],
-    passed: Sequence[bool],
+    passed: Sequence[bool] | np.ndarray,
     members: Sequence[np.ndarray],
     *,
     strata: np.ndarray | None = None,

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from engram.errors import EngramError, StoreError
 from engram.parse.messages import failure_template
 from engram.store.engine import make_engine, store_error, write_transaction
-from engram.store.filters import SCOPE_COLUMNS, scope_filter, selector_filters
+from engram.store.filters import SCOPE_COLUMNS, selector_filters
 from engram.store.frames import Frames
 from engram.store.migrate import ensure_schema
 from engram.store.models import (
@@ -38,7 +38,7 @@ from engram.store.models import (
     utcnow,
 )
 from engram.store.rulebook import RuleBook
-from engram.store.strata import Strata, stratum_of, tools_of
+from engram.store.strata import SelectionRuns, Strata, stratum_of, tools_of
 from engram.trace import Trace
 
 if TYPE_CHECKING:
@@ -403,53 +403,61 @@ class Store(RuleBook, Frames, Strata):
             )
             return [CountRow(*row) for row in result]
 
-    def scope_runs(
-        self, scope_kind: str, scope_value: str, features: Collection[str]
-    ) -> tuple[list[int], list[bool], list[int], dict[str, set[int]]]:
-        """Valid runs in a scope (ids, passed, stratum ids) and which have each of ``features``.
-
+    def selection_runs(
+        self, scope_kinds: Collection[str], features: Collection[str]
+    ) -> SelectionRuns:
+        """Valid runs with their scope values and which show each of ``features``: one read for
+        every scope conditional selection weighs in (a category's runs are a mask of them).
         A feature most runs have is read as the runs without it: fewer rows to fetch."""
-        in_scope = scope_filter(scope_kind, scope_value)
+        import numpy as np
+
+        kinds = [kind for kind in dict.fromkeys(scope_kinds) if kind != "all"]
         with self.engine.connect() as conn:
-            runs = _fetch_all(
-                conn,
-                select(TraceRow.id, TraceRow.passed, TraceRow.stratum_id)
-                .where(TraceRow.valid.is_(True), *in_scope)
-                .order_by(TraceRow.id),
+            columns: list[Any] = [TraceRow.id, TraceRow.passed, TraceRow.stratum_id]
+            columns += [SCOPE_COLUMNS[kind] for kind in kinds]
+            rows = _fetch_all(
+                conn, select(*columns).where(TraceRow.valid.is_(True)).order_by(TraceRow.id)
             )
-            ids = [r[0] for r in runs]
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             counts = dict(
                 conn.execute(
                     select(FeatureCount.feature, FeatureCount.runs).where(
-                        FeatureCount.scope_kind == scope_kind,
-                        FeatureCount.scope_value == scope_value,
+                        FeatureCount.scope_kind == "all",
                         FeatureCount.feature.in_(list(features)),
                     )
                 ).all()
             ) if features else {}  # fmt: skip
-            members = {key: self._members(conn, key, in_scope, ids, counts.get(key, 0))
+            members = {key: self._member_mask(conn, key, ids, counts.get(key, 0))
                        for key in features}  # fmt: skip
-        strata = [r[2] if r[2] is not None else -1 for r in runs]
-        return ids, [bool(r[1]) for r in runs], strata, members
+        strata = (-1 if r[2] is None else r[2] for r in rows)
+        return SelectionRuns(
+            ids=ids,
+            passed=np.fromiter((bool(r[1]) for r in rows), dtype=bool, count=len(rows)),
+            strata=np.fromiter(strata, dtype=np.int64, count=len(rows)),
+            values={
+                kind: np.array([r[3 + i] for r in rows], dtype=object)
+                for i, kind in enumerate(kinds)
+            },
+            members=members,
+        )
 
-    def _members(
-        self, conn: Connection, key: str, in_scope: list[Any], ids: list[int], count: int
-    ) -> set[int]:
-        """The valid runs in scope that have feature ``key`` (``count`` of the ``ids``)."""
+    def _member_mask(self, conn: Connection, key: str, ids: Any, count: int) -> Any:
+        """Which of the valid runs ``ids`` (ascending) have feature ``key`` (``count`` do)."""
+        import numpy as np
+
         has = select(TraceFeature.trace_pk).join(Feature, Feature.id == TraceFeature.feature_id)
         has = has.where(Feature.key == key)
         if count * 2 <= len(ids):
             found = _fetch_all(
                 conn,
                 has.join(TraceRow, TraceRow.id == TraceFeature.trace_pk)
-                .where(TraceRow.valid.is_(True), *in_scope),
+                .where(TraceRow.valid.is_(True)),
             )  # fmt: skip
-            return {row[0] for row in found}
+            return np.isin(ids, np.fromiter((row[0] for row in found), dtype=np.int64))
         lacking = _fetch_all(
-            conn,
-            select(TraceRow.id).where(TraceRow.valid.is_(True), *in_scope, TraceRow.id.not_in(has)),
+            conn, select(TraceRow.id).where(TraceRow.valid.is_(True), TraceRow.id.not_in(has))
         )
-        return set(ids).difference(row[0] for row in lacking)
+        return ~np.isin(ids, np.fromiter((row[0] for row in lacking), dtype=np.int64))
 
     # ----------------------------------------------------------------------------- stats
 

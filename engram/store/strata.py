@@ -43,6 +43,25 @@ class StratumRows:
     count_passed: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class SelectionRuns:
+    """The valid runs conditional selection weighs, read once for every scope it weighs in:
+    their ids (ascending), whether each passed, its stratum (-1: none), its value of each scope
+    kind asked for, and which runs show each feature asked for, as arrays aligned with ``ids``."""
+
+    ids: np.ndarray
+    passed: np.ndarray
+    strata: np.ndarray
+    values: dict[str, np.ndarray]  # scope kind -> each run's value (category, agent, model)
+    members: dict[str, np.ndarray]  # feature -> whether each run shows it
+
+    def in_scope(self, scope_kind: str, scope_value: str) -> np.ndarray | slice:
+        """The runs of one scope: every run for ``all``, else a mask."""
+        if scope_kind == "all":
+            return slice(None)
+        return self.values[scope_kind] == scope_value
+
+
 def stratum_key(
     agent: str | None,
     model: str | None,

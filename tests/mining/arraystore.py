@@ -11,7 +11,7 @@ import pandas as pd
 
 from engram.parse.tasks import TaskKey
 from engram.store.store import MICROS, TOTAL, CountRow, scopes_of
-from engram.store.strata import StratumRows, stratum_of
+from engram.store.strata import SelectionRuns, StratumRows, stratum_of
 from engram.trace import Trace
 
 
@@ -62,20 +62,18 @@ class ArrayStore:
             count_passed=np.array([cell_passes[r] for r in rows]),
         )  # fmt: skip
 
-    def scope_runs(
-        self, scope_kind: str, scope_value: str, features: Collection[str]
-    ) -> tuple[list[int], list[bool], list[int], dict[str, set[int]]]:
-        ids, passed, strata = [], [], []
-        members: dict[str, set[int]] = {f: set() for f in features}
-        for pk, (s, (trace, found)) in enumerate(zip(self.stratum, self.runs, strict=True)):
-            if (scope_kind, scope_value) not in scopes_of(trace):
-                continue
-            ids.append(pk)
-            passed.append(trace.outcome.passed)
-            strata.append(s)
-            for feature in found & members.keys():
-                members[feature].add(pk)
-        return ids, passed, strata, members
+    def selection_runs(self, scope_kinds: Collection[str], features: Collection[str]) -> SelectionRuns:
+        kinds = [kind for kind in scope_kinds if kind != "all"]
+        scopes = [dict(scopes_of(trace)) for trace, _ in self.runs]
+        return SelectionRuns(
+            ids=np.arange(len(self.runs), dtype=np.int64),
+            passed=np.array([trace.outcome.passed for trace, _ in self.runs], dtype=bool),
+            strata=np.array(self.stratum, dtype=np.int64),
+            values={kind: np.array([s.get(kind) for s in scopes], dtype=object) for kind in kinds},
+            members={
+                f: np.array([f in found for _, found in self.runs], dtype=bool) for f in features
+            },
+        )
 
     def failure_frame(self, *args: object, **kwargs: object) -> pd.DataFrame:
         return pd.DataFrame(columns=["template", "task_id", "agent", "kind", "cluster"])

@@ -78,13 +78,25 @@ def test_counts_cover_valid_runs_per_scope_and_leave_errors_out(store: Store) ->
     assert store.count_traces(category="docs") == 1
 
 
-def test_scope_runs_lists_valid_runs_and_feature_members(store: Store) -> None:
-    add(store, [make_trace(1, tools=("Bash",)), make_trace(2, status="fail", tools=("Read",)),
-                make_trace(3, status="error", tools=("Bash",))])  # fmt: skip
-    runs, passed, strata, members = store.scope_runs("all", "", ["tool:Bash", "tool:Read"])
-    assert len(runs) == 2 and sorted(passed) == [False, True]
-    assert len(strata) == 2 and all(s > 0 for s in strata)
-    assert len(members["tool:Bash"]) == 1 and len(members["tool:Read"]) == 1
+def test_selection_runs_are_the_valid_runs_with_their_scopes_and_members(store: Store) -> None:
+    add(store, [
+        make_trace(1, tools=("Bash",)),
+        make_trace(2, status="fail", tools=("Read",), category="docs"),
+        make_trace(3, status="error", tools=("Bash",)),
+        make_trace(4, status="pass", tools=("Bash", "Read"), category="docs"),
+        make_trace(5, status="fail", tools=("Bash",)),
+    ])  # fmt: skip
+    runs = store.selection_runs({"all", "category"}, ["tool:Bash", "tool:Read"])
+    assert len(runs.ids) == 4 and list(runs.ids) == sorted(runs.ids)  # the error is no run here
+    assert runs.passed.tolist() == [True, False, True, False]
+    assert all(s > 0 for s in runs.strata)
+    # tool:Bash is in most runs, so it is read as the runs without it; tool:Read in half.
+    assert runs.members["tool:Bash"].tolist() == [True, False, True, True]
+    assert runs.members["tool:Read"].tolist() == [False, True, True, False]
+    docs = runs.in_scope("category", "docs")
+    assert runs.passed[docs].tolist() == [False, True]
+    assert runs.members["tool:Read"][docs].tolist() == [True, True]
+    assert runs.passed[runs.in_scope("all", "")].tolist() == runs.passed.tolist()
 
 
 def mined_rule(feature: str = "tool:Bash", kind: str = "do", n_with: int = 20) -> Rule:
