@@ -14,7 +14,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from engram.mining import distributions as dist
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,4 +71,4 @@ class Within:
             return Adjusted(float(beta[0]), math.inf, 1.0)
         error = math.sqrt(variance)
         z = float(beta[0]) / error
-        return Adjusted(float(beta[0]), error, float(2 * stats.norm.sf(abs(z))))
+        return Adjusted(float(beta[0]), error, 2 * dist.norm_sf(abs(z)))

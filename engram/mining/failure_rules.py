@@ -14,9 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from scipy import stats as scipy_stats
-
 from engram.mining.clusters import cluster_name, cluster_templates
+from engram.mining.distributions import binom_greater_p
 from engram.mining.stats import bh_qvalues, wilson_interval
 from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL
@@ -88,7 +87,7 @@ def failure_rules(
                 k = len(rows)
                 if k < min_support or rows["task_id"].nunique() < MIN_TASKS or n - k < 1:
                     continue
-                p_value = float(scipy_stats.binomtest(k, n, FLOOR, alternative="greater").pvalue)
+                p_value = binom_greater_p(k, n, FLOOR)
                 candidates.append((scope_kind, scope_value, int(label), rows, n, passed, p_value))
     if not candidates:
         return []

@@ -8,31 +8,28 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from scipy import optimize, stats
+
+from engram.mining import distributions as dist
 
 
 @lru_cache(maxsize=65_536)
 def fisher_p(pass_with: int, n_with: int, pass_without: int, n_without: int) -> float:
     """Two-sided Fisher exact p-value of the 2×2 table passed/failed × with/without."""
-    table = [
-        [pass_with, n_with - pass_with],
-        [pass_without, n_without - pass_without],
-    ]
-    return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+    return dist.fisher_exact_p(pass_with, n_with, pass_without, n_without)
 
 
 def bh_qvalues(p_values: Sequence[float]) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (q-values), in the input's order."""
     if len(p_values) == 0:
         return np.array([], dtype=float)
-    return np.asarray(stats.false_discovery_control(np.asarray(p_values, dtype=float), method="bh"))
+    return dist.bh_adjust(np.asarray(p_values, dtype=float))
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a proportion."""
     if n == 0:
         return 0.0, 1.0
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = dist.norm_ppf(0.5 + confidence / 2)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -80,7 +77,7 @@ def stratified_effect(
     if variance <= 0:
         return risk_difference, 1.0
     chi2 = max(abs(deviation) - 0.5, 0.0) ** 2 / variance
-    return risk_difference, float(stats.chi2.sf(chi2, 1))
+    return risk_difference, dist.chi2_sf(chi2, 1)
 
 
 def heterogeneity_p(tables: Sequence[tuple[int, int, int, int]]) -> float:
@@ -103,7 +100,7 @@ def heterogeneity_p(tables: Sequence[tuple[int, int, int, int]]) -> float:
     d, w = np.asarray(differences), np.asarray(weights)
     pooled = float((w * d).sum() / w.sum())
     q = float((w * (d - pooled) ** 2).sum())
-    return float(stats.chi2.sf(q, len(differences) - 1))
+    return dist.chi2_sf(q, len(differences) - 1)
 
 
 def mcnemar_exact(only_baseline: int, only_treatment: int) -> float:
@@ -117,7 +114,7 @@ def mcnemar_exact(only_baseline: int, only_treatment: int) -> float:
     discordant = only_baseline + only_treatment
     if discordant == 0:
         return 1.0
-    tail = float(stats.binom.cdf(min(only_baseline, only_treatment), discordant, 0.5))
+    tail = dist.binom_cdf(min(only_baseline, only_treatment), discordant, 0.5)
     return min(1.0, 2 * tail)
 
 
@@ -133,6 +130,8 @@ def wilcoxon_p(differences: Sequence[float]) -> float | None:
     d = d[d != 0]
     if d.size == 0:
         return None
+    from scipy import stats
+
     return float(stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided").pvalue)
 
 
@@ -197,6 +196,8 @@ def bootstrap_interval(
         "confidence_level": confidence,
         "method": "percentile",
     }
+    from scipy import stats
+
     rng = np.random.default_rng(seed)
     try:
         result = stats.bootstrap(samples, estimate, rng=rng, **options)
@@ -220,7 +221,7 @@ def median_difference_interval(
     a, b = np.sort(np.asarray(values_a, float)), np.sort(np.asarray(values_b, float))
     if a.size < 2 or b.size < 2:
         return None
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = dist.norm_ppf(0.5 + confidence / 2)
     variance = sum(_median_standard_error(x) ** 2 for x in (a, b))
     centre = float(np.median(b) - np.median(a))
     half = z * math.sqrt(variance)
@@ -265,8 +266,8 @@ def paired_tasks_needed(
     else:
         _check_probability("discordance", discordance)
     psi = max(discordance, abs(delta))
-    z_alpha = float(stats.norm.ppf(1 - alpha / 2))
-    z_power = float(stats.norm.ppf(power))
+    z_alpha = dist.norm_ppf(1 - alpha / 2)
+    z_power = dist.norm_ppf(power)
     root = z_alpha * math.sqrt(psi) + z_power * math.sqrt(max(psi - delta * delta, 0.0))
     ratio = root / delta
     n = ratio * ratio  # not ** 2, which raises rather than overflow to inf
@@ -291,18 +292,20 @@ def unpaired_runs_needed(
     h = abs(2 * math.asin(math.sqrt(p_treatment)) - 2 * math.asin(math.sqrt(p_baseline)))
     if h == 0:
         return None
-    z_alpha = float(stats.norm.ppf(1 - alpha / 2))
+    z_alpha = dist.norm_ppf(1 - alpha / 2)
 
     def shortfall(n: float) -> float:
         shift = h * math.sqrt(n / 2)
-        return float(stats.norm.sf(z_alpha - shift) + stats.norm.cdf(-z_alpha - shift)) - power
+        return dist.norm_sf(z_alpha - shift) + dist.norm_cdf(-z_alpha - shift) - power
 
     # The one-tailed closed form is an upper bound: the far tail only adds power.
-    ratio = (z_alpha + float(stats.norm.ppf(power))) / h
+    ratio = (z_alpha + dist.norm_ppf(power)) / h
     upper = 2 * ratio * ratio  # not ** 2, which raises rather than overflow to inf
     if not math.isfinite(upper):
         return None
     if shortfall(upper) <= 0:
         return math.ceil(upper)
+    from scipy import optimize
+
     n = optimize.brentq(shortfall, 1e-12, upper, xtol=1e-12, rtol=1e-15)
     return max(1, math.ceil(n))

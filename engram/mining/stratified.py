@@ -23,7 +23,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
-from scipy import stats
+
+from engram.mining import distributions as dist
 
 
 @dataclass(slots=True)
@@ -66,7 +67,7 @@ class Sums:
         if self.weight <= 0:
             return -1.0, 1.0
         steadied = self + _PSEUDO
-        half = float(stats.norm.ppf(0.5 + confidence / 2)) * steadied.standard_error
+        half = dist.norm_ppf(0.5 + confidence / 2) * steadied.standard_error
         centre = steadied.difference
         return max(-1.0, centre - half), min(1.0, centre + half)
 
@@ -79,7 +80,7 @@ class Sums:
         if self.variance <= 0:
             return 1.0
         chi2 = self.deviation**2 / self.variance
-        return float(stats.chi2.sf(chi2, 1))
+        return dist.chi2_sf(chi2, 1)
 
 
 def stratified(tables: Iterable[tuple[int, int, int, int]]) -> Sums:
@@ -193,14 +194,14 @@ def exact_p(tables: Iterable[tuple[int, int, int, int]]) -> float:
         if low > high or not low <= pass_with <= high:
             continue  # counts that cannot be (read while a writer changed them): no table
         support = np.arange(low, high + 1)
-        pmf = stats.hypergeom.pmf(support, n, passes, n_with)
+        pmf = dist.hypergeom_pmf(support, n, passes, n_with)
         distribution = np.convolve(distribution, pmf)
         observed += pass_with
         low_total += low
     if distribution.size == 1:
         return 1.0
     at = observed - low_total
-    p = distribution[distribution <= distribution[at] * (1 + 1e-7)].sum()
+    p = distribution[distribution <= distribution[at] * dist.RELATIVE_TIE].sum()
     return float(min(1.0, p))
 
 
@@ -215,4 +216,4 @@ def heterogeneity_p(parts: Sequence[Sums]) -> float:
     w = np.array([1 / s.standard_error**2 for s in usable])
     pooled = float((w * d).sum() / w.sum())
     q = float((w * (d - pooled) ** 2).sum())
-    return float(stats.chi2.sf(q, len(usable) - 1))
+    return dist.chi2_sf(q, len(usable) - 1)
