@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engram.mining.linkage import agglomerate
+from engram.mining.textvectors import tfidf
+
 #: Templates this far apart (cosine distance, average linkage) or closer share a cluster.
 DISTANCE = 0.5
 #: The most frequent templates clustered exactly; rarer ones join their nearest cluster.
@@ -21,12 +24,7 @@ def cluster_templates(
     """A cluster label per distinct template (labels 0, 1, … in order of first appearance)."""
     if len(templates) <= 1:
         return [0] * len(templates)
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectors = TfidfVectorizer(
-        token_pattern=_TOKEN, lowercase=False, ngram_range=(1, 2), sublinear_tf=True
-    ).fit_transform(templates)
+    vectors = tfidf(templates, token_pattern=_TOKEN, lowercase=False, ngrams=2)
     order = np.argsort(-np.asarray(weights), kind="stable")
     head, tail = order[:MAX_CLUSTERED], order[MAX_CLUSTERED:]
     labels = np.full(len(templates), -1)
@@ -36,9 +34,7 @@ def cluster_templates(
         similarity = (vectors[head] @ vectors[head].T).toarray()
         similarity = np.maximum(similarity, _positional([templates[i] for i in head]))
         distances = np.clip(1.0 - similarity, 0.0, 2.0)
-        labels[head] = AgglomerativeClustering(
-            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=distance
-        ).fit_predict(distances)
+        labels[head] = agglomerate(distances, distance, "average")
     if len(tail):
         nearest = vectors[tail] @ vectors[head].T
         best = np.asarray(nearest.argmax(axis=1)).ravel()

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from engram.mining.textvectors import tfidf
 from engram.rules import Rule
 
 SIMILAR_TEXT = 0.85
@@ -63,10 +64,5 @@ def _same(rules: Sequence[Rule]) -> set[tuple[str, str]]:
 
 
 def _text_similarity(texts: list[str]) -> list[list[float]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    try:
-        matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
-    except ValueError:  # texts with no words
-        return [[0.0] * len(texts) for _ in texts]
+    matrix = tfidf(texts)
     return (matrix @ matrix.T).toarray().tolist()

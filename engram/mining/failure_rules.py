@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from engram.mining.clusters import cluster_name, cluster_templates
@@ -21,9 +22,8 @@ from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from engram.store import Store
+    from engram.store.frames import MainFailure
 
 FLOOR = 0.05  # a failure recurs when it ends more than this share of a scope's runs
 MIN_TASKS = 2  # ... and shows up in at least this many tasks
@@ -65,30 +65,31 @@ def failure_rules(
     confidence: float = 0.95,
 ) -> list[Rule]:
     """Rules for recurring agent-caused failure clusters, over all runs and each scope kind."""
-    main = store.failure_frame(main_of=("fail", "partial"))  # the agent's own, measured
-    if main.empty:
+    failures = store.main_failures(("fail", "partial"))  # the agent's own, measured
+    if not failures:
         return []
     kinds = ("all", *[k for k in scope_kinds if k != "all"])
     totals = {(r.scope_kind, r.scope_value): (r.runs, r.passed)
               for r in store.feature_counts(kinds) if r.feature == TOTAL}  # fmt: skip
-    counts = main["template"].value_counts(sort=False)
-    templates = list(counts.index)
-    labels = cluster_templates(templates, [int(n) for n in counts.to_numpy()])
-    main = main.assign(cluster=main["template"].map(dict(zip(templates, labels, strict=True))))
-    names = _names(main)
+    counts = Counter(failure.template for failure in failures)  # in order of first appearance
+    templates = list(counts)
+    labels = dict(zip(templates, cluster_templates(templates, list(counts.values())), strict=True))
+    clusters: dict[int, list[MainFailure]] = {}
+    for failure in failures:
+        clusters.setdefault(labels[failure.template], []).append(failure)
+    names = {label: _name(members) for label, members in sorted(clusters.items())}
     specific = {label for label, (name, *_) in names.items() if says_something(name)}
-    main = main[main["cluster"].isin(specific)]
 
     candidates = []
     for scope_kind in kinds:
-        for scope_value, scope_failures in _scopes(scope_kind, main):
+        for scope_value, by_cluster in _scopes(scope_kind, failures, labels, specific):
             n, passed = totals.get((scope_kind, scope_value), (0, 0))
-            for label, rows in scope_failures.groupby("cluster"):
+            for label, rows in sorted(by_cluster.items()):
                 k = len(rows)
-                if k < min_support or rows["task_id"].nunique() < MIN_TASKS or n - k < 1:
+                if k < min_support or len({r.task_id for r in rows}) < MIN_TASKS or n - k < 1:
                     continue
                 p_value = binom_greater_p(k, n, FLOOR)
-                candidates.append((scope_kind, scope_value, int(label), rows, n, passed, p_value))
+                candidates.append((scope_kind, scope_value, label, rows, n, passed, p_value))
     if not candidates:
         return []
     q_values = bh_qvalues([c[-1] for c in candidates])
@@ -115,33 +116,40 @@ def says_something(template: str) -> bool:
     return len(words) >= MIN_WORDS and any(word not in _GENERIC for word in words)
 
 
-def _scopes(scope_kind: str, main: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    if scope_kind == "all":
-        return [("", main)]
-    return [
-        (str(value)[:200], rows)
-        for value, rows in main.dropna(subset=[scope_kind]).groupby(scope_kind)
-    ]
+def _scopes(
+    scope_kind: str,
+    failures: Sequence[MainFailure],
+    labels: dict[str, int],
+    clusters: Collection[int],
+) -> list[tuple[str, dict[int, list[MainFailure]]]]:
+    """Each value of the scope kind (in order) with its failures in the given clusters."""
+    scopes: dict[str, dict[int, list[MainFailure]]] = {}
+    for failure in failures:
+        label = labels[failure.template]
+        value = "" if scope_kind == "all" else getattr(failure, scope_kind)
+        if label in clusters and value is not None:
+            scopes.setdefault(str(value)[:200], {}).setdefault(label, []).append(failure)
+    return sorted(scopes.items())
 
 
-def _names(main: pd.DataFrame) -> dict[int, tuple[str, str, str, list[str]]]:
-    """Per cluster: its name, its most common error kind, a key stable across learns, and
-    its member templates (kept with the rule, so that its runs can be found again)."""
-    names = {}
-    for label, rows in main.groupby("cluster"):
-        counts = rows["template"].value_counts()
-        members = [str(t) for t in counts.index]
-        name = cluster_name(members, [int(n) for n in counts.to_numpy()])
-        key = hashlib.sha256(members[0].encode()).hexdigest()[:10]
-        names[int(label)] = (name, str(rows["kind"].mode().iloc[0]), key, members[:MAX_MEMBERS])
-    return names
+def _name(members: Sequence[MainFailure]) -> tuple[str, str, str, list[str]]:
+    """A cluster's name, its most common error kind (the first by name among the most
+    common), a key stable across learns, and its member templates, most frequent first (kept
+    with the rule, so that its runs can be found again)."""
+    counts = Counter(failure.template for failure in members).most_common()
+    templates = [template for template, _ in counts]
+    name = cluster_name(templates, [n for _, n in counts])
+    key = hashlib.sha256(templates[0].encode()).hexdigest()[:10]
+    kinds = Counter(failure.kind for failure in members)
+    kind = min(kinds, key=lambda k: (-kinds[k], k))
+    return name, kind, key, templates[:MAX_MEMBERS]
 
 
 def _rule(
     scope_kind: str,
     scope_value: str,
     name: tuple[str, str, str, list[str]],
-    rows: pd.DataFrame,
+    rows: Sequence[MainFailure],
     scope_totals: tuple[int, int],
     p_value: float,
     q_value: float,
@@ -172,7 +180,7 @@ def _rule(
         ),
         score=low,
         merged_features=[f"template:{member}" for member in members],
-        agents=sorted({str(agent) for agent in rows["agent"].dropna()}),
+        agents=sorted({row.agent for row in rows if row.agent is not None}),
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from engram.mining.conditional import Within
+from engram.mining.linkage import agglomerate
 from engram.mining.templates import priority
 
 
@@ -166,20 +167,9 @@ def _cluster(tests: Sequence[Any], matrix: np.ndarray, jaccard: float) -> list[G
     distance = np.clip(1.0 - similarity, 0.0, 1.0)
     np.fill_diagonal(distance, 0.0)
 
-    from sklearn.cluster import AgglomerativeClustering
-
-    labels = (
-        AgglomerativeClustering(
-            n_clusters=None,
-            metric="precomputed",
-            linkage="complete",
-            distance_threshold=1.0 - jaccard + 1e-9,
-        )
-        .fit(distance)
-        .labels_
-    )
+    labels = agglomerate(distance, 1.0 - jaccard + 1e-9, "complete")
     groups = []
-    for label in sorted(set(labels)):
+    for label in range(max(labels) + 1):
         indices = [i for i in range(count) if labels[i] == label]
         best = min(indices, key=lambda i: _rank(tests[i]))
         merged = sorted(tests[i].feature for i in indices if i != best)

@@ -1,9 +1,10 @@
-"""The Store's analysis reads: runs and failures as pandas DataFrames, past instructions."""
+"""The Store's analysis reads: runs and failures as pandas DataFrames, the failures failure
+rules weigh, past instructions."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Engine, func, select
 
@@ -21,6 +22,17 @@ RUN_COLUMNS = (
 )  # fmt: skip
 
 
+class MainFailure(NamedTuple):
+    """A run's main failure, with the scopes the run counts in."""
+
+    task_id: str
+    category: str | None
+    agent: str | None
+    model: str | None
+    kind: str
+    template: str
+
+
 class Frames:
     """Part of ``Store``: what comparisons, failure modes and reports read."""
 
@@ -34,11 +46,8 @@ class Frames:
         query = select(*columns).where(*selector_filters(selectors or {})).order_by(TraceRow.id)
         return self._frame(query, RUN_COLUMNS)
 
-    def failure_frame(
-        self, selectors: dict[str, str] | None = None, *, main_of: Collection[str] | None = None
-    ) -> pd.DataFrame:
-        """One row per failure that selected runs reported, with its run's identity and class;
-        with ``main_of`` (statuses), only the main failure of runs that ended so."""
+    def failure_frame(self, selectors: dict[str, str] | None = None) -> pd.DataFrame:
+        """One row per failure that selected runs reported, with its run's identity and class."""
         names = ("trace_id", "run_id", "task_id", "category", "agent", "model", "status",
                  "failure_class")  # fmt: skip
         parts = ("position", "source", "test", "kind", "message", "template")
@@ -51,9 +60,19 @@ class Frames:
             .where(*selector_filters(selectors or {}))
             .order_by(TraceRow.id, TraceFailure.position)
         )
-        if main_of is not None:
-            query = query.where(TraceFailure.position == 0, TraceRow.status.in_(list(main_of)))
         return self._frame(query, (*names, *parts))
+
+    def main_failures(self, statuses: Collection[str]) -> list[MainFailure]:
+        """The main failure of every run that ended with one of ``statuses``, in run order."""
+        runs = (TraceRow.task_id, TraceRow.category, TraceRow.agent, TraceRow.model)
+        query = (
+            select(*runs, TraceFailure.kind, TraceFailure.template)
+            .join(TraceRow, TraceRow.id == TraceFailure.trace_pk)
+            .where(TraceFailure.position == 0, TraceRow.status.in_(list(statuses)))
+            .order_by(TraceRow.id)
+        )
+        with self.engine.connect() as conn:
+            return [MainFailure._make(row) for row in conn.execute(query)]
 
     def feature_frame(self) -> pd.DataFrame:
         """One row per run and feature it showed: (trace_id, feature)."""

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 
 import numpy as np
-import pandas as pd
 
 from engram.parse.tasks import TaskKey
+from engram.store.frames import MainFailure
 from engram.store.store import MICROS, TOTAL, CountRow, scopes_of
 from engram.store.strata import SelectionRuns, StratumRows, stratum_of
 from engram.trace import Trace
@@ -75,5 +75,5 @@ class ArrayStore:
             },
         )
 
-    def failure_frame(self, *args: object, **kwargs: object) -> pd.DataFrame:
-        return pd.DataFrame(columns=["template", "task_id", "agent", "kind", "cluster"])
+    def main_failures(self, statuses: Collection[str]) -> list[MainFailure]:
+        return []

@@ -64,12 +64,3 @@ def test_benjamini_hochberg_matches_scipy_with_ties_and_order_kept() -> None:
         assert np.allclose(dist.bh_adjust(p), expected, rtol=1e-12)
     assert dist.bh_adjust(np.array([])).size == 0
 
-
-def test_mining_does_not_import_scipy_stats() -> None:
-    import subprocess
-    import sys
-
-    code = ("import sys, engram.mining.miner, engram.mining.failure_rules;"
-            "print(sorted(m for m in ('scipy.stats', 'sklearn', 'pandas') if m in sys.modules))")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
