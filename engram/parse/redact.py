@@ -44,18 +44,22 @@ _PATTERNS = [
         ),
     )
 ]
-_QUICK = re.compile(
-    r"PRIVATE KEY|sk-|gh[pousr]_|github_pat_|AKIA|ASIA|xox|AIza|bearer|://[^\s/]*:|"
-    r"secret|token|passw|pwd|api[_-]?key|access[_-]?key|credential",
-    re.IGNORECASE,
+# What every secret above holds, in lower case: a text without it is returned as it is.
+_QUICK_WORDS = (
+    r"private key|sk-|gh[pousr]_|github_pat_|akia|asia|xox|aiza|bearer|://[^\s/]*:|"
+    r"secret|token|passw|pwd|api[_-]?key|access[_-]?key|credential"
 )
+_QUICK_LOWER = re.compile(_QUICK_WORDS)  # on lowered ASCII: several times faster than
+_QUICK = re.compile(_QUICK_WORDS, re.IGNORECASE)  # ignoring case, which Unicode text needs
 
 _enabled: ContextVar[bool] = ContextVar("engram_redact", default=True)
 
 
 def redact(text: str) -> str:
     """``text`` with every secret it holds replaced by the marker."""
-    if not text or not _enabled.get() or not _QUICK.search(text):
+    if not text or not _enabled.get():
+        return text
+    if not (_QUICK_LOWER.search(text.lower()) if text.isascii() else _QUICK.search(text)):
         return text
     for pattern in _PATTERNS:
         text = pattern.sub(_replace, text)

@@ -68,6 +68,14 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
     assert redact(text) == text
 
 
+@pytest.mark.parametrize("text", [PLANTED, PLANTED.upper(), PLANTED.lower(), PLANTED.title()])
+def test_the_quick_check_finds_secrets_in_any_case_and_in_unicode_text(text: str) -> None:
+    unicode = "Ünïcode ſ " + text
+    for each in (text, unicode):
+        assert MARKER in redact(each), each
+    assert redact("Passwörd ſecret=Zq8mN2vX7pL4") == f"Passwörd ſecret={MARKER}"
+
+
 def planted_inputs(folder: Path) -> list[Path]:
     record = aggregated_record()
     record["task_instruction"] += PLANTED
