@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-#: A table at most this much likelier than the observed one still counts as "as extreme",
+#: An outcome at most this much likelier than the observed one still counts as "as extreme",
 #: scipy's tolerance for floating-point ties in exact tests.
-RELATIVE_TIE = 1 + 1e-7
+_RELATIVE_TIE = 1 + 1e-7
 
 
 def norm_ppf(q: float) -> float:
@@ -73,8 +73,13 @@ def fisher_exact_p(pass_with: int, n_with: int, pass_without: int, n_without: in
     if high <= low:
         return 1.0
     pmf = hypergeom_pmf(np.arange(low, high + 1), total, passes, n_with)
-    observed = pmf[pass_with - low]
-    return float(min(1.0, pmf[pmf <= observed * RELATIVE_TIE].sum()))
+    return two_sided_p(pmf, pass_with - low)
+
+
+def two_sided_p(pmf: np.ndarray, observed: int) -> float:
+    """The two-sided exact p of the outcome at index ``observed`` of a distribution: the
+    probability of every outcome as likely as it or less."""
+    return float(min(1.0, pmf[pmf <= pmf[observed] * _RELATIVE_TIE].sum()))
 
 
 def bh_adjust(p_values: np.ndarray) -> np.ndarray:

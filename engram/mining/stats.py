@@ -20,8 +20,6 @@ def fisher_p(pass_with: int, n_with: int, pass_without: int, n_without: int) -> 
 
 def bh_qvalues(p_values: Sequence[float]) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (q-values), in the input's order."""
-    if len(p_values) == 0:
-        return np.array([], dtype=float)
     return dist.bh_adjust(np.asarray(p_values, dtype=float))
 
 

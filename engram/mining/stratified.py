@@ -200,9 +200,7 @@ def exact_p(tables: Iterable[tuple[int, int, int, int]]) -> float:
         low_total += low
     if distribution.size == 1:
         return 1.0
-    at = observed - low_total
-    p = distribution[distribution <= distribution[at] * dist.RELATIVE_TIE].sum()
-    return float(min(1.0, p))
+    return dist.two_sided_p(distribution, observed - low_total)
 
 
 def heterogeneity_p(parts: Sequence[Sums]) -> float:
