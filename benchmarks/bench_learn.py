@@ -9,8 +9,10 @@
 
 Prints one JSON object: the input's size, the time ``json.load`` takes to merely parse it, and
 for each ``--jobs`` value ``engram learn``'s wall time, traces/s, ratio to the parse time and
-peak RSS; then the median wall time of a cold ``engram suggest`` process on the learned store,
-and its ratio to the floor: a Python process that opens the store with sqlite3 and runs one query.
+peak RSS; then the median wall times of a cold ``engram suggest`` process on the learned store
+and of a cold first-prompt hook (``engram hooks run user-prompt-submit``, the guidance of the
+past tasks most like a new prompt), and their ratios to the floor: a Python process that opens
+the store with sqlite3 and runs one query.
 With ``--concurrent N``, N learners write different corpora into one fresh store at once: their
 wall time and throughput, and the wall times of cold ``engram suggest`` processes run one after
 another meanwhile. With ``--database-url``, every store is a fresh schema in that PostgreSQL
@@ -39,9 +41,10 @@ from engram.datasets.synthetic import default_scenario, write_corpus
 TRACE_BYTES = 5_500  # about the size of one generated trace, to size a corpus in gigabytes
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, str]:
     started = time.perf_counter()
-    done = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=True,
+                          input=stdin)  # fmt: skip
     return time.perf_counter() - started, done.stdout
 
 
@@ -117,6 +120,21 @@ def suggest_times(env: dict[str, str], runs: int) -> list[float]:
     return [run(command, env)[0] for _ in range(runs)]
 
 
+def prompt_hook_times(env: dict[str, str], runs: int) -> list[float]:
+    """Cold ``engram hooks run user-prompt-submit`` processes, each a new session's first
+    prompt of no known category: the guidance of the most similar past tasks."""
+    command = [sys.executable, "-m", "engram", "hooks", "run", "user-prompt-submit"]
+    prompt = "# Refactor the parser\n\nSplit the module in two; keep its behaviour."
+    times = []
+    for _ in range(runs):
+        event = {"session_id": uuid.uuid4().hex, "prompt": prompt}
+        seconds, output = run(command, env, json.dumps(event))
+        if "additionalContext" not in output:
+            raise SystemExit(f"the prompt hook gave no guidance: {output!r}")
+        times.append(seconds)
+    return times
+
+
 def learn_benchmark(
     corpus: Path, workdir: Path, jobs: list[int], suggests: int, database_url: str | None
 ) -> dict[str, Any]:
@@ -140,11 +158,14 @@ def learn_benchmark(
                 times = suggest_times(env, suggests)
                 results["suggest_cold_median_s"] = round(statistics.median(times), 3)
                 results["suggest_cold_max_s"] = round(max(times), 3)
+                hook = statistics.median(prompt_hook_times(env, suggests))
+                results["prompt_hook_cold_median_s"] = round(hook, 3)
                 results["rules_active"] = summary["rules_active"]
                 if database_url is None:
                     floor = sqlite_floor(store, suggests)
                     results["sqlite3_floor_s"] = round(floor, 3)
                     results["suggest_over_floor"] = round(statistics.median(times) / floor, 1)
+                    results["prompt_hook_over_floor"] = round(hook / floor, 1)
     parse = parse_seconds(corpus)
     results["json_load_s"] = round(parse, 2)
     for n in jobs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -68,9 +67,6 @@ def run_command(
     holdout: Holdout = 0.0,
 ) -> None:
     """What an installed hook runs: reads the event JSON on stdin; never fails the session."""
-    from engram.integrations import hooks
+    from engram.cli.quick import run_hook_command
 
-    stdin = sys.stdin.read() if not sys.stdin.isatty() else ""
-    output = hooks.run_hook(event, stdin, category, holdout)
-    if output:
-        echo(output)
+    run_hook_command(event, category, holdout)

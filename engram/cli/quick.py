@@ -1,6 +1,7 @@
 """The commands an agent harness or a hook calls before every run, answered without importing
-the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document, and
-``engram mcp``.
+the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document,
+``engram mcp``, and ``engram hooks run EVENT`` (what Claude Code runs at each session's start
+and first prompt).
 
 ``engram --help`` is printed from the full CLI's kept rendering when there is one
 (``engram.cli.helpcache``). Anything this parser is not sure of (a command's ``--help``, an
@@ -69,6 +70,8 @@ _INJECT: dict[str, tuple[str, Parser]] = {
     "--holdout": ("holdout", _share),
 }
 _INJECT_FLAGS = {"--section": "section", "--quiet": "quiet", "-q": "quiet"}
+_HOOK: dict[str, tuple[str, Parser]] = {"--category": ("category", _text),
+                                        "--holdout": ("holdout", _share)}  # fmt: skip
 
 
 def run(argv: Sequence[str]) -> int | None:
@@ -90,6 +93,12 @@ def run(argv: Sequence[str]) -> int | None:
         from engram.integrations.mcp_server import serve
 
         return _guarded(serve)
+    if list(argv[:2]) == ["hooks", "run"]:
+        found = _parse(argv[2:], _HOOK, {}, positional=1)
+        if found is None:
+            return None
+        options, (event,) = found
+        return _guarded(lambda: run_hook_command(event, **options))
     if not argv or argv[0] not in ("suggest", "inject"):
         return None
     from engram.render.markdown import DEFAULT_MAX_TOKENS
@@ -123,6 +132,17 @@ def _inject(file: Path, settings: dict[str, Any]) -> None:
     from engram.cli.guidance import inject_file
 
     inject_file(file, **settings)
+
+
+def run_hook_command(event: str, category: str | None = None, holdout: float = 0.0) -> None:
+    """``engram hooks run EVENT``: the event JSON on stdin, the hook's answer on stdout."""
+    from engram.cli.console import echo
+    from engram.integrations.hooks import run_hook
+
+    stdin = sys.stdin.read() if not sys.stdin.isatty() else ""
+    output = run_hook(event, stdin, category, holdout)
+    if output:
+        echo(output)
 
 
 def _guarded(work: Callable[[], None]) -> int:

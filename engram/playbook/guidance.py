@@ -195,13 +195,10 @@ def _answer(
 
 def _similar(store: Store | None, instruction: str) -> list[tuple[str, float]]:
     from engram.playbook.similar import similar_categories
+    from engram.store.quick import read_task_instructions
 
-    if store is not None:
-        return similar_categories(store, instruction)
-    from engram.store import open_store
-
-    with open_store() as opened:
-        return similar_categories(opened, instruction)
+    tasks = _answer(store, read_task_instructions, lambda opened: opened.task_instructions())
+    return similar_categories(tasks, instruction)
 
 
 def inject(

@@ -107,6 +107,25 @@ def read_categories(source: Source) -> list[str] | None:
     return sorted(row["category"] for row in rows)
 
 
+def read_task_instructions(
+    source: Source, limit: int = 20_000
+) -> list[tuple[str, str, str]] | None:
+    """``Store.task_instructions``: one instruction per past task with a category, or None to
+    ask the full Store."""
+    try:
+        with _connect(source) as (conn, mark):
+            rows = conn.execute(
+                "SELECT task_id, category, max(instruction) AS instruction FROM traces"
+                " WHERE category IS NOT NULL AND instruction IS NOT NULL"
+                f" GROUP BY task_id, category LIMIT {mark}",
+                [limit],
+            ).fetchall()
+    except Unreadable:
+        return None
+    return [(str(r["task_id"]), str(r["category"]), str(r["instruction"])) for r in rows
+            if r["instruction"]]  # fmt: skip
+
+
 def read_health(source: Source) -> dict[str, Any]:
     """What ``engram doctor`` says of a store, read without changing it: its schema revision,
     runs and active rules, and on SQLite its integrity check. Raises ``Unreadable`` (with

@@ -62,27 +62,33 @@ def test_inject_the_same_both_ways(invoke: Invoke, learned: Path, tmp_path: Path
         ["inject", "a.md", "b.md"],
         ["stats"],
         [],
+        ["hooks", "run"],
+        ["hooks", "run", "session-start", "extra"],
+        ["hooks", "run", "session-start", "--holdout", "2"],
+        ["hooks", "status"],
     ],
 )
 def test_anything_unsure_goes_to_the_app(args: list[str]) -> None:
     assert quick(*args)[0] is None
 
 
-def _modules_after_a_suggest(cwd: Path, sqlite: bool) -> tuple[str, str]:
-    """The heavy modules a fresh ``engram suggest`` on the quick path imported (from the
-    test's store, or with ``sqlite`` from the SQLite store in ENGRAM_DIR), and its stderr."""
+def _modules_after_a_suggest(
+    cwd: Path, sqlite: bool, argv: tuple[str, ...] = ("suggest",), stdin: str = ""
+) -> tuple[str, str]:
+    """The heavy modules a fresh ``engram ARGV`` on the quick path imported (from the test's
+    store, or with ``sqlite`` from the SQLite store in ENGRAM_DIR), and its stderr."""
     import os
     import subprocess
     import sys
 
     code = (
-        "import sys\nfrom engram.cli.quick import run\nrun(['suggest'])\n"
+        f"import sys\nfrom engram.cli.quick import run\nrun({list(argv)!r})\n"
         "print(sorted(m for m in ('typer', 'click', 'rich', 'sqlalchemy', 'scipy', 'pandas',"
         " 'sklearn') if m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if not (sqlite and k == "ENGRAM_DATABASE_URL")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=cwd, env=env)  # fmt: skip
+                          cwd=cwd, env=env, input=stdin)  # fmt: skip
     return done.stdout.strip().splitlines()[-1], done.stderr
 
 
@@ -97,6 +103,22 @@ def test_the_quick_path_imports_no_cli_framework_before_the_first_learn(tmp_path
 def test_the_quick_path_imports_no_cli_framework_on_a_learned_store(tmp_path: Path) -> None:
     """On SQLite through sqlite3, on PostgreSQL through psycopg: neither needs SQLAlchemy."""
     assert _modules_after_a_suggest(tmp_path, sqlite=False) == ("[]", "")
+
+
+@pytest.mark.usefixtures("learned")
+def test_a_new_tasks_guidance_and_the_prompt_hook_need_no_cli_framework(tmp_path: Path) -> None:
+    """What a session's first prompt costs: the past tasks' instructions compared without
+    scikit-learn, read without SQLAlchemy, and the hook run without typer."""
+    import json
+
+    task = tmp_path / "task.md"
+    task.write_text("# Cross module bug fix\n\nThe failing tests span two modules.\n")
+    assert _modules_after_a_suggest(tmp_path, False, ("suggest", "--instruction", str(task)))[0] == "[]"
+    prompt = {"session_id": "s1", "prompt": task.read_text(), "hook_event_name": "UserPromptSubmit"}
+    modules, said = _modules_after_a_suggest(
+        tmp_path, False, ("hooks", "run", "user-prompt-submit"), json.dumps(prompt))
+    assert (modules, said) == ("[]", "")
+    assert "gave" in (tmp_path / ".engram" / "hooks.log").read_text()
 
 
 def test_the_mcp_server_starts_without_the_cli_framework(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from engram.mining.clusters import _TOKEN
-from engram.mining.textvectors import tfidf
+from engram.mining.stopwords import ENGLISH_STOP_WORDS
+from engram.mining.textvectors import Tfidf, tfidf
 
 TEMPLATES = [
     "ModuleNotFoundError: No module named <STR>",
@@ -49,3 +50,33 @@ def test_texts_without_a_word_are_zero_rows() -> None:
     matrix = tfidf(["", "!!", "x"])
     assert matrix.shape == (3, 0)
     assert not _similarities(matrix).any()
+
+
+def test_the_stop_words_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as THEIRS
+
+    assert ENGLISH_STOP_WORDS == THEIRS
+
+
+INSTRUCTIONS = [
+    "Fix the bug that spans the ledger and the API modules",
+    "Implement a feature: export the report as CSV",
+    "The cache is not invalidated when the ledger changes; fix it",
+    "the and of",  # stop words only
+    "",
+]
+QUERIES = ["A cross module bug fix in the ledger", "zzz qqq", "", "export the ledger report as CSV"]
+
+
+def test_new_texts_are_vectored_as_scikit_learns_transform_vectors_them() -> None:
+    theirs = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2))
+    expected = theirs.fit_transform(INSTRUCTIONS)
+    ours = Tfidf(stop_words=ENGLISH_STOP_WORDS, ngrams=2)
+    got = ours.fit_transform(INSTRUCTIONS)
+    assert set(ours.vocabulary) == set(theirs.vocabulary_)
+    assert np.allclose(_similarities(got), _similarities(expected), atol=1e-12)
+    similarity = (got @ ours.transform(QUERIES).T).toarray()
+    assert np.allclose(similarity, (expected @ theirs.transform(QUERIES).T).toarray(), atol=1e-12)
+    assert similarity[:, 1:3].sum() == 0 and similarity[0, 0] > similarity[1, 0]
+    for column, query in enumerate(QUERIES):
+        assert np.allclose(ours.similarities(INSTRUCTIONS, query), similarity[:, column])

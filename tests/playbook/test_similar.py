@@ -27,10 +27,11 @@ def learned(tmp_path: Path) -> None:
 
 def test_the_most_similar_tasks_name_the_category(learned: None) -> None:
     with open_store() as store:
-        similar = similar_categories(store, NEW_TASK)
+        tasks = store.task_instructions()
+        similar = similar_categories(tasks, NEW_TASK)
         assert similar[0][0] == "cross_module_bug_fix" and similar[0][1] > 0.5
         assert sum(w for _, w in similar) == pytest.approx(1.0)
-        assert similar_categories(store, "zzz qqq") == []
+        assert similar_categories(tasks, "zzz qqq") == []
 
 
 def test_a_task_without_a_category_gets_the_similar_categorys_rules(learned: None) -> None:

@@ -13,7 +13,13 @@ from engram.errors import RuleNotFoundError
 from engram.rules import Evidence, Rule, rule_id
 from engram.store import TOTAL, Store, open_store
 from engram.store.models import RuleRow
-from engram.store.quick import quick_source, read_playbook
+from engram.store.quick import (
+    quick_source,
+    read_agent_tools,
+    read_categories,
+    read_playbook,
+    read_task_instructions,
+)
 from engram.trace import Agent, Outcome, Step, Task, Trace, content_id
 
 
@@ -186,6 +192,21 @@ def test_the_quick_read_path_agrees_with_the_store(store: Store) -> None:
     assert [r.as_dict() for r in rules] == [r.as_dict() for r in store.rules(scopes=scopes)]
     assert [r.first_seen for r in rules] == [r.first_seen for r in store.rules(scopes=scopes)]
     assert traces == store.count_traces(category="docs") == 3
+    assert read_categories(source) == store.known_categories() == ["bug_fix", "docs"]
+    assert read_agent_tools(source) == store.agent_tools()
+
+
+def test_the_quick_path_reads_the_task_instructions_the_store_reads(store: Store) -> None:
+    source = quick_source(store.engine.url.render_as_string(hide_password=False))
+    assert source is not None
+    traces = [make_trace(i, category=None if i == 4 else "docs") for i in range(6)]
+    for i, trace in enumerate(traces):
+        trace.task.instruction = "" if i == 5 else f"Write the docs of module {i}"
+        trace.trace_id = content_id(trace)
+    add(store, traces)
+    read = read_task_instructions(source)
+    assert read is not None and sorted(read) == sorted(store.task_instructions())
+    assert sorted(read) == [(f"task-{i}", "docs", f"Write the docs of module {i}") for i in range(4)]
 
 
 def test_tags_label_runs_for_selectors_even_when_learned_again(tmp_path: Path) -> None:
