@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from engram.trace import Task
+if TYPE_CHECKING:
+    from engram.trace import Task
 
 _HEADER = re.compile(
     r"^[ \t>*_`-]*(repository|repo|difficulty|category)[ \t*_`]*:[ \t*_`]*(.+?)[ \t*_`]*$",
@@ -39,6 +41,8 @@ def parse_task_header(instruction: str, task: Task) -> None:
 
 def task_category(instruction: str) -> str | None:
     """The category an instruction's ``Category:`` line names, if any."""
+    from engram.trace import Task  # not at the top: ``suggest`` imports this module
+
     task = Task()
     parse_task_header(instruction, task)
     return task.category
