@@ -13,6 +13,8 @@ characters>__<7 characters>``. The job folder holding trials has its own ``confi
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -270,10 +272,14 @@ def _feed(reader: EventReader, log: Path) -> Iterator[str]:
 
 
 def _json_object(path: Path) -> tuple[dict[str, Any], str | None]:
-    if not path.is_file():
+    try:
+        found = os.stat(path)  # one stat for both questions: trials hold thousands of files
+    except OSError:
+        found = None
+    if found is None or not stat.S_ISREG(found.st_mode):
         return {}, f"{path.name} is missing"
     try:
-        if path.stat().st_size > MAX_RECORD_BYTES:
+        if found.st_size > MAX_RECORD_BYTES:
             return {}, f"{path.name} is larger than 64 MB"
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:

@@ -26,8 +26,9 @@ Triplets = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns, values of
 
 
 class Tfidf:
-    """A vocabulary and its IDF, fitted on texts (``fit_transform``), that then vectors other
-    texts over them (``transform``: n-grams the fitted texts never used are left out)."""
+    """A vocabulary and its IDF, fitted on texts: their vectors (``fit_transform``), or their
+    similarities to another text, vectored over them as scikit-learn's ``transform`` would
+    (``similarities``: n-grams the fitted texts never used are left out)."""
 
     def __init__(
         self,
@@ -50,10 +51,6 @@ class Tfidf:
         """One unit-length row per text over the n-grams they use (1 to ``ngrams`` words); a
         text with no token is a row of zeros."""
         return self._matrix(self._fit(texts), len(texts))
-
-    def transform(self, texts: Sequence[str]) -> csr_matrix:
-        """Rows for ``texts`` over the fitted vocabulary and IDF."""
-        return self._matrix(self._weigh(*self._count(texts, grow=False), len(texts)), len(texts))
 
     def similarities(self, texts: Sequence[str], query: str) -> np.ndarray:
         """The cosine similarity of each of ``texts`` (fitted on) to ``query`` (transformed), in

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engram.errors import EngramError, StoreError
 from engram.parse.messages import failure_template
+from engram.store.bulk import add_sums, insert_rows
 from engram.store.engine import make_engine, store_error, write_transaction
 from engram.store.filters import SCOPE_COLUMNS, selector_filters
 from engram.store.frames import Frames
@@ -190,19 +191,13 @@ class Store(RuleBook, Frames, Strata):
                                stratum_ids[strata[trace.trace_id]])
                     for trace, _ in by_id.values()
                 ]  # fmt: skip
-                inserted = conn.execute(
-                    self._insert(TraceRow)
-                    .on_conflict_do_nothing(index_elements=["trace_id"])
-                    .returning(TraceRow.id, TraceRow.trace_id),
-                    rows,
-                ).all()
+                inserted = self._insert_traces(conn, rows)
                 links = [
                     (pk, feature_ids[key])
                     for pk, trace_id in inserted
                     for key in by_id[trace_id][1]
                 ]
-                if links:
-                    _insert_many(conn, TraceFeature.__table__, ("trace_pk", "feature_id"), links)
+                insert_rows(conn, "trace_features", ("trace_pk", "feature_id"), links)
                 pks = dict((trace_id, pk) for pk, trace_id in inserted)
                 self._add_failures(conn, [(pks[t], by_id[t][0]) for t in pks])
                 self._add_tags(conn, pks, [trace for trace, _ in by_id.values() if trace.tags])
@@ -224,6 +219,41 @@ class Store(RuleBook, Frames, Strata):
             raise
         new = len(inserted)
         return new, len(batch) - new
+
+    def _insert_traces(
+        self, conn: Connection, rows: list[dict[str, Any]]
+    ) -> list[tuple[int, str]]:
+        """Insert the rows of runs not stored yet: their (primary key, trace id), in order.
+
+        A plain ``executemany`` and one read of the keys, not ``INSERT … RETURNING``: the
+        statement that returns rows holds every row's parameters, and on PostgreSQL its
+        driver re-parses it for each batch (two fifths of a learn's writes). The write lock
+        is held, so no other learn adds these runs in between."""
+        ids = [row["trace_id"] for row in rows]
+        stored = {trace_id for _, trace_id in self._trace_keys(conn, ids)}
+        new = [row for row in rows if row["trace_id"] not in stored]
+        if not new:
+            return []
+        conn.execute(insert(TraceRow), new)
+        pks = {trace_id: pk for pk, trace_id in self._trace_keys(conn, [r["trace_id"] for r in new])}
+        return [(pks[row["trace_id"]], row["trace_id"]) for row in new]
+
+    @staticmethod
+    def _trace_keys(conn: Connection, trace_ids: list[str]) -> list[tuple[int, str]]:
+        """(primary key, trace id) of the stored runs among ``trace_ids``."""
+        if not trace_ids:
+            return []
+        if conn.dialect.name == "postgresql":  # one array: an IN list is re-parsed per call
+            rows = conn.exec_driver_sql(
+                "SELECT id, trace_id FROM traces WHERE trace_id = ANY(%s)", (trace_ids,)
+            ).all()
+            return [(int(pk), str(trace_id)) for pk, trace_id in rows]
+        found: list[tuple[int, str]] = []
+        for start in range(0, len(trace_ids), 500):
+            chunk = trace_ids[start : start + 500]
+            query = select(TraceRow.id, TraceRow.trace_id).where(TraceRow.trace_id.in_(chunk))
+            found.extend((int(pk), str(trace_id)) for pk, trace_id in conn.execute(query))
+        return found
 
     def record_outcome(self, status: str, run_id: str | None = None,
                        agent: str | None = None) -> tuple[str, str | None]:  # fmt: skip
@@ -310,12 +340,7 @@ class Store(RuleBook, Frames, Strata):
         """Tag new runs, and known runs learned again with a tag they lacked."""
         pks = dict(pks)
         known = [trace.trace_id for trace in traces if trace.trace_id not in pks]
-        for start in range(0, len(known), 500):
-            chunk = known[start : start + 500]
-            found = conn.execute(
-                select(TraceRow.trace_id, TraceRow.id).where(TraceRow.trace_id.in_(chunk))
-            )
-            pks.update((trace_id, pk) for trace_id, pk in found)
+        pks.update((trace_id, pk) for pk, trace_id in self._trace_keys(conn, known))
         rows = [
             {"trace_pk": pks[trace.trace_id], "tag": tag[:100]}
             for trace in traces
@@ -331,7 +356,8 @@ class Store(RuleBook, Frames, Strata):
     def _add_counts(self, conn: Connection, runs: Iterable[tuple[Trace, Collection[str]]]) -> None:
         totals: Counter[tuple[str, str, str]] = Counter()
         passes: Counter[tuple[str, str, str]] = Counter()
-        rewards: Counter[tuple[str, str, str]] = Counter()
+        full: Counter[tuple[str, str, str]] = Counter()  # runs whose reward is 1
+        rewards: Counter[tuple[str, str, str]] = Counter()  # in millionths, of other rewards
         for trace, features in runs:
             if not trace.outcome.valid:
                 continue
@@ -346,34 +372,19 @@ class Store(RuleBook, Frames, Strata):
             totals.update(keys)  # counted in C
             if passed:
                 passes.update(keys)
-            if micros:
+            if micros == MICROS:
+                full.update(keys)
+            elif micros:
                 for key in keys:
                     rewards[key] += micros
-        if not totals:
-            return
-        statement = self._insert(FeatureCount)
-        statement = statement.on_conflict_do_update(
-            index_elements=["scope_kind", "scope_value", "feature"],
-            set_={
-                "runs": FeatureCount.runs + statement.excluded.runs,
-                "passed": FeatureCount.passed + statement.excluded.passed,
-                "reward_micros": FeatureCount.reward_micros + statement.excluded.reward_micros,
-            },
-        )
-        conn.execute(
-            statement,
-            [
-                {
-                    "scope_kind": kind,
-                    "scope_value": value,
-                    "feature": feature,
-                    "runs": runs,
-                    "passed": passes[(kind, value, feature)],
-                    "reward_micros": rewards[(kind, value, feature)],
-                }
-                for (kind, value, feature), runs in sorted(totals.items())
-            ],
-        )
+        add_sums(
+            conn,
+            "feature_counts",
+            (("scope_kind", "text[]"), ("scope_value", "text[]"), ("feature", "text[]")),
+            ("runs", "passed", "reward_micros"),
+            [(*key, runs, passes[key], full[key] * MICROS + rewards[key])
+             for key, runs in sorted(totals.items())],
+        )  # fmt: skip
 
     def known_categories(self) -> list[str]:
         """Every task category the store has runs or rules of, sorted."""
@@ -507,19 +518,6 @@ class Store(RuleBook, Frames, Strata):
                 **self.task_key_counts(),
             },
         }
-
-
-def _insert_many(
-    conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert plain tuples through the driver's executemany: for the one table that gets a
-    row per trace and feature, SQLAlchemy's per-row parameter handling is most of the cost."""
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(columns)})"
-        f" VALUES ({', '.join(marker for _ in columns)})"
-    )
-    conn.exec_driver_sql(statement, rows)
 
 
 def _empty_totals() -> dict[str, Any]:

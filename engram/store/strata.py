@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from engram.parse.tasks import TaskKey
+from engram.store.bulk import add_sums
 from engram.store.engine import snapshot, write_transaction
 from engram.store.models import AgentTool, Setting, Stratum, StratumCount, TraceRow
 
@@ -250,16 +251,10 @@ class Strata:
             .values(runs=Stratum.runs + _bind("add_runs"), passed=Stratum.passed + _bind("add")),
             [{"sid": s, "add_runs": n, "add": passes[s]} for s, n in sorted(totals.items())],
         )
-        statement = (
-            "INSERT INTO stratum_counts (stratum_id, feature_id, runs, passed) VALUES ({m},{m},{m},{m})"
-            " ON CONFLICT (stratum_id, feature_id) DO UPDATE SET"
-            " runs = stratum_counts.runs + excluded.runs,"
-            " passed = stratum_counts.passed + excluded.passed"
-        ).format(m="?" if conn.dialect.paramstyle == "qmark" else "%s")
-        conn.exec_driver_sql(
-            statement,
-            [(s, f, n, cell_passes[(s, f)]) for (s, f), n in sorted(cells.items())],
-        )
+        add_sums(
+            conn, "stratum_counts", (("stratum_id", "bigint[]"), ("feature_id", "bigint[]")),
+            ("runs", "passed"), [(*cell, n, cell_passes[cell]) for cell, n in sorted(cells.items())],
+        )  # fmt: skip
 
     def add_agent_tools(self, conn: Connection, found: Iterable[tuple[str, str]]) -> None:
         """Note ``(agent, tool key)`` pairs not seen before."""

@@ -68,6 +68,24 @@ def test_a_trace_is_stored_once_however_often_it_is_added(store: Store) -> None:
     assert counts(store)[TOTAL] == (3, 3)
 
 
+def test_rewards_are_summed_exactly_in_millionths(store: Store) -> None:
+    rewards = [1.0, 0.25, 0.0, 1.0, 0.333333, None]  # None: a pass counts as 1, a fail as 0
+    traces = []
+    for n, reward in enumerate(rewards):
+        trace = make_trace(n, status="fail" if reward in (0.0, None) else "pass",
+                           tools=("Bash",) if n % 2 else ("Bash", "Read"))  # fmt: skip
+        trace.outcome.reward = reward
+        trace.trace_id = content_id(trace)
+        traces.append(trace)
+    add(store, traces[:3])
+    add(store, traces[3:])  # added to the sums already there
+    sums = {(row.feature, row.scope_kind): (row.runs, row.passed, row.reward_micros)
+            for row in store.feature_counts(["all", "category"])}  # fmt: skip
+    assert sums[(TOTAL, "all")] == (6, 4, 2_583_333)
+    assert sums[("tool:Read", "all")] == (3, 2, 1_333_333)  # runs 0, 2, 4
+    assert sums[("tool:Bash", "category")] == sums[("tool:Bash", "all")] == (6, 4, 2_583_333)
+
+
 def test_counts_cover_valid_runs_per_scope_and_leave_errors_out(store: Store) -> None:
     add(store, [
         make_trace(1, status="pass", tools=("Bash", "Read")),

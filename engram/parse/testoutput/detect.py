@@ -7,8 +7,29 @@ import re
 from engram.parse.testoutput.base import SAMPLE_CHARS
 from engram.parse.testoutput.text import ANSI, as_text
 
-_SIGNS: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {
-    runner: tuple((weight, re.compile(pattern, re.MULTILINE)) for weight, pattern in signs)
+
+def _required(pattern: str) -> str:
+    """The longest run of plain characters that every match of ``pattern`` holds ("" if none
+    is certain): a substring test, far cheaper than a search, rules most signs out."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]  # the stdlib's own reading
+
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return ""
+        best = run = ""
+        for op, value in parsed:  # the pattern's top level: each item must match, in turn
+            run = run + chr(value) if op is _parser.LITERAL else ""
+            best = max(best, run, key=len)
+        return best
+    except Exception:  # another Python's parser: no shortcut, the same answers
+        return ""
+
+
+_SIGNS: dict[str, tuple[tuple[int, re.Pattern[str], str], ...]] = {
+    runner: tuple(
+        (weight, re.compile(pattern, re.MULTILINE), _required(pattern)) for weight, pattern in signs
+    )
     for runner, signs in {
         "pytest": (
             (3, r"^=+ test session starts =+$"),
@@ -80,7 +101,10 @@ def _sample(text: str) -> str:
 
 def _scores(sample: str) -> dict[str, int]:
     return {
-        runner: sum(weight for weight, pattern in signs if pattern.search(sample))
+        runner: sum(
+            weight for weight, pattern, literal in signs
+            if literal in sample and pattern.search(sample)
+        )
         for runner, signs in _SIGNS.items()
     }
 
