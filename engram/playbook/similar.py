@@ -3,8 +3,8 @@
 Stored instructions (one per task) and the new one are compared by TF-IDF cosine similarity
 (``engram.mining.textvectors``: scikit-learn's vectors, without importing it), with the header
 lines that name a category, repository or difficulty left out so that only what the task asks
-counts. The categories of the most similar past tasks,
-weighted by similarity, say whose rules apply.
+counts. The categories of the most similar past tasks, weighted by similarity, say whose rules
+apply.
 """
 
 from __future__ import annotations

@@ -20,16 +20,7 @@ def insert_rows(
 ) -> None:
     """Insert ``rows`` of integers (in ``columns``' order) into ``table``, in ``conn``'s
     transaction."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    if conn.dialect.name == "postgresql":
-        arrays = ", ".join("%s::bigint[]" for _ in columns)
-        conn.exec_driver_sql(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",
-                             tuple(list(column) for column in zip(*rows, strict=True)))  # fmt: skip
-        return
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+    _insert(conn, table, [(name, "bigint[]") for name in columns], rows)
 
 
 def add_sums(
@@ -43,17 +34,29 @@ def add_sums(
 
     ``keys`` are (column, PostgreSQL array type) pairs; a row is its keys' values, then its
     sums'. No two rows may share keys."""
+    update = ", ".join(f"{s} = {table}.{s} + excluded.{s}" for s in sums)
+    conflict = f" ON CONFLICT ({', '.join(name for name, _ in keys)}) DO UPDATE SET {update}"
+    _insert(conn, table, [*keys, *((s, "bigint[]") for s in sums)], rows, conflict)
+
+
+def _insert(
+    conn: Connection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[tuple[Any, ...]],
+    suffix: str = "",
+) -> None:
+    """``INSERT INTO table`` of ``rows`` into ``columns`` ((name, PostgreSQL array type)
+    pairs), then ``suffix``: one statement over arrays on PostgreSQL, executemany elsewhere."""
     if not rows:
         return
-    columns = [name for name, _ in keys] + list(sums)
-    names = ", ".join(columns)
-    update = ", ".join(f"{s} = {table}.{s} + excluded.{s}" for s in sums)
-    conflict = f"ON CONFLICT ({', '.join(name for name, _ in keys)}) DO UPDATE SET {update}"
+    names = ", ".join(name for name, _ in columns)
     if conn.dialect.name == "postgresql":
-        types = [kind for _, kind in keys] + ["bigint[]"] * len(sums)
-        arrays = ", ".join(f"%s::{kind}" for kind in types)
-        statement = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {conflict}"
-        conn.exec_driver_sql(statement, tuple(list(column) for column in zip(*rows, strict=True)))
+        arrays = ", ".join(f"%s::{kind}" for _, kind in columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){suffix}",
+            tuple(list(column) for column in zip(*rows, strict=True)),
+        )
         return
     marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", list(rows))
+    conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks}){suffix}", list(rows))
