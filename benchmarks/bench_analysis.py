@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bench_learn import peak_rss_mb
+from children import child_env, compile_engram
 
 from engram.datasets.synthetic import BASELINE_AGENT, MCP_AGENT, default_scenario, write_corpus
 
@@ -31,6 +32,7 @@ COMMANDS = {
 
 
 def main() -> None:
+    compile_engram()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--traces", type=int, default=20_000)
     parser.add_argument("--workdir", type=Path)
@@ -41,8 +43,7 @@ def main() -> None:
         write_corpus(default_scenario(args.traces, seed=9), corpus)
     store = workdir / ".engram"
     shutil.rmtree(store, ignore_errors=True)  # learn into a fresh store every time
-    env = {**os.environ, "ENGRAM_DIR": str(store), "ENGRAM_NO_PROGRESS": "1"}
-    env.pop("ENGRAM_DATABASE_URL", None)
+    env = child_env(store)
     results: dict[str, object] = {"traces": args.traces, "cpu": os.cpu_count()}
     for name, template in COMMANDS.items():
         command = [part.format(corpus=corpus, workdir=workdir) for part in template]

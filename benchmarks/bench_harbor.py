@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from children import child_env, compile_engram
+
 from engram.datasets.synthetic import default_scenario, write_corpus, write_harbor_job
 
 PARSE = """
@@ -50,8 +52,7 @@ def parse_seconds(target: Path) -> float:
 
 
 def learn_seconds(target: Path, store: Path, jobs: int) -> tuple[float, dict[str, object]]:
-    env = {**os.environ, "ENGRAM_DIR": str(store), "ENGRAM_NO_PROGRESS": "1"}
-    env.pop("ENGRAM_DATABASE_URL", None)
+    env = child_env(store)
     (store / "engram.db").unlink(missing_ok=True)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "engram", "learn", str(target), "--json", "-q",
@@ -61,6 +62,7 @@ def learn_seconds(target: Path, store: Path, jobs: int) -> tuple[float, dict[str
 
 
 def main() -> None:
+    compile_engram()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=2_000)
     parser.add_argument("--workdir", type=Path)

@@ -18,13 +18,13 @@ import tempfile
 from pathlib import Path
 
 from bench_learn import peak_rss_mb
+from children import child_env, compile_engram
 
 from engram.datasets.synthetic import default_scenario, write_corpus
 
 
 def learn(paths: list[Path], store: Path) -> dict[str, float]:
-    env = {**os.environ, "ENGRAM_DIR": str(store), "ENGRAM_NO_PROGRESS": "1"}
-    env.pop("ENGRAM_DATABASE_URL", None)
+    env = child_env(store)
     seconds, peak, stdout = peak_rss_mb(["learn", *map(str, paths), "-q", "--json"], env)
     summary = json.loads(stdout)
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak),
@@ -32,6 +32,7 @@ def learn(paths: list[Path], store: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    compile_engram()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=1_000)

@@ -36,6 +36,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from children import child_env, compile_engram
+
 from engram.datasets.synthetic import default_scenario, write_corpus
 
 TRACE_BYTES = 5_500  # about the size of one generated trace, to size a corpus in gigabytes
@@ -82,8 +84,7 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[float, float, str
 def store_env(folder: Path, database_url: str | None) -> Iterator[dict[str, str]]:
     """The environment of an ``engram`` child writing a fresh store: a SQLite file in
     ``folder``, or a new schema of ``database_url``, dropped afterwards."""
-    env = {**os.environ, "ENGRAM_DIR": str(folder), "ENGRAM_NO_PROGRESS": "1"}
-    env.pop("ENGRAM_DATABASE_URL", None)
+    env = child_env(folder)
     if database_url is None:
         (folder / "engram.db").unlink(missing_ok=True)
         yield env
@@ -223,6 +224,7 @@ def _concurrent(
 
 
 def main() -> None:
+    compile_engram()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--traces", type=int, default=20_000)
     parser.add_argument("--gigabytes", type=float, help="size the input instead of --traces")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from engram.extract import Extractor
 from engram.parse.shell import invocations
@@ -38,16 +38,26 @@ class Workflow(Extractor):
             yield "verified:never"
         elif verifications[-1] > edits[-1]:
             yield "verified:after_edit"
-        first_edits = set(_first_edits(steps).values())
-        if first_edits:
-            seen: set[tuple[str, ...]] = set()
-            unread = False
-            for index, step in enumerate(steps):
-                seen.update(_parts(path) for path in _paths_seen(step))
-                if index in first_edits and not _known(_parts(step.path or ""), seen):
-                    unread = True
-                    break
+        first = _first_edits(steps)
+        if first:
+            unread = _first_unread(steps, first)
             yield "read_before_edit:not_all" if unread else "read_before_edit:all"
+
+
+def _first_unread(steps: list[Step], first: dict[str, int]) -> bool:
+    """Whether some file's first edit comes before any step saw its path.
+
+    A seen path can only match an edited one if both end in the same name, so only texts
+    holding one of the edited files' names are split into parts: the others (most lines of
+    most outputs) cannot change the answer."""
+    names = {parts[-1] for parts in map(_parts, first) if parts}
+    edits_at = {index: _parts(path) for path, index in first.items()}
+    seen: set[tuple[str, ...]] = set()
+    for index, step in enumerate(steps[: max(edits_at) + 1]):
+        seen.update(_parts(path) for path in _paths_seen(step, names))
+        if index in edits_at and not _known(edits_at[index], seen):
+            return True
+    return False
 
 
 def _first_edits(steps: list[Step]) -> dict[str, int]:
@@ -59,17 +69,28 @@ def _first_edits(steps: list[Step]) -> dict[str, int]:
     return first
 
 
-def _paths_seen(step: Step) -> Iterable[str]:
-    """Paths a step read, wrote or found: a Read or Write of a file, a search or a shell
-    command whose output names it (``path`` or grep's ``path:line:text``)."""
+def _paths_seen(step: Step, names: Collection[str]) -> Iterable[str]:
+    """Paths a step read, wrote or found that hold one of ``names``: a Read or Write of a
+    file, a search or a shell command whose output names it (``path`` or grep's
+    ``path:line:text``)."""
     if (is_read(step) or is_write(step)) and step.path:
         yield step.path
     if is_shell(step):
         for invocation in invocations(step.input):
             if invocation.program in READING_PROGRAMS:
-                yield from (arg for arg in invocation.args if not arg.startswith("-"))
-    if (is_search(step) or is_shell(step)) and step.output and not step.is_error:
-        yield from (line.split(":", 1)[0].strip() for line in step.output.splitlines()[:200])
+                yield from (arg for arg in invocation.args
+                            if not arg.startswith("-") and any(name in arg for name in names))  # fmt: skip
+    output = step.output
+    if (
+        output
+        and not step.is_error
+        and (is_search(step) or is_shell(step))
+        and any(name in output for name in names)
+    ):
+        for line in output.splitlines()[:200]:
+            path = line.split(":", 1)[0]
+            if any(name in path for name in names):
+                yield path.strip()
 
 
 def _parts(path: str) -> tuple[str, ...]:

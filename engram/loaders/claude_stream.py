@@ -270,6 +270,9 @@ def _changed(old: Any, new: Any) -> tuple[int, int]:
     """Lines added and removed going from ``old`` to ``new`` (a line diff, capped in size)."""
     old_lines = old.splitlines()[:2000] if isinstance(old, str) else []
     new_lines = new.splitlines()[:2000] if isinstance(new, str) else []
+    if len(old_lines) <= 1 and len(new_lines) <= 1:  # most edits: what the matcher would say
+        same = int(bool(old_lines) and old_lines == new_lines)
+        return len(new_lines) - same, len(old_lines) - same
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     same = sum(block.size for block in matcher.get_matching_blocks())
     return len(new_lines) - same, len(old_lines) - same

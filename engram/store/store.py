@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -90,6 +90,16 @@ def scopes_of(trace: Trace) -> list[tuple[str, str]]:
         if value:
             scopes.append((kind, value[: _TEXT_LIMITS[kind]]))
     return scopes
+
+
+@dataclass(slots=True)
+class _ScopeCounts:
+    """What new runs add to one scope's counts, by feature (``*`` for all its runs)."""
+
+    runs: Counter[str] = field(default_factory=Counter)
+    passes: Counter[str] = field(default_factory=Counter)
+    full: Counter[str] = field(default_factory=Counter)  # runs whose reward is 1
+    rewards: Counter[str] = field(default_factory=Counter)  # in millionths, of other rewards
 
 
 class Store(RuleBook, Frames, Strata):
@@ -354,36 +364,36 @@ class Store(RuleBook, Frames, Strata):
             )
 
     def _add_counts(self, conn: Connection, runs: Iterable[tuple[Trace, Collection[str]]]) -> None:
-        totals: Counter[tuple[str, str, str]] = Counter()
-        passes: Counter[tuple[str, str, str]] = Counter()
-        full: Counter[tuple[str, str, str]] = Counter()  # runs whose reward is 1
-        rewards: Counter[tuple[str, str, str]] = Counter()  # in millionths, of other rewards
+        """Add new runs to the counts of each scope they count in, feature by feature."""
+        scopes: dict[tuple[str, str], _ScopeCounts] = {}
         for trace, features in runs:
             if not trace.outcome.valid:
                 continue
             passed = trace.outcome.passed
             reward = trace.outcome.reward if trace.outcome.reward is not None else float(passed)
             micros = round(reward * MICROS)
-            keys = [
-                (kind, value, feature)
-                for kind, value in scopes_of(trace)
-                for feature in (TOTAL, *features)
-            ]
-            totals.update(keys)  # counted in C
-            if passed:
-                passes.update(keys)
-            if micros == MICROS:
-                full.update(keys)
-            elif micros:
-                for key in keys:
-                    rewards[key] += micros
+            keys = (TOTAL, *features)
+            for scope in scopes_of(trace):
+                counts = scopes.get(scope)
+                if counts is None:
+                    counts = scopes[scope] = _ScopeCounts()
+                counts.runs.update(keys)  # counted in C
+                if passed:
+                    counts.passes.update(keys)
+                if micros == MICROS:
+                    counts.full.update(keys)
+                elif micros:
+                    for key in keys:
+                        counts.rewards[key] += micros
         add_sums(
             conn,
             "feature_counts",
             (("scope_kind", "text[]"), ("scope_value", "text[]"), ("feature", "text[]")),
             ("runs", "passed", "reward_micros"),
-            [(*key, runs, passes[key], full[key] * MICROS + rewards[key])
-             for key, runs in sorted(totals.items())],
+            [(kind, value, feature, n, counts.passes[feature],
+              counts.full[feature] * MICROS + counts.rewards[feature])
+             for (kind, value), counts in sorted(scopes.items())
+             for feature, n in sorted(counts.runs.items())],
         )  # fmt: skip
 
     def known_categories(self) -> list[str]:

@@ -233,18 +233,19 @@ class Strata:
         """Count new valid runs, ``(stratum id, passed, features)``, into their strata."""
         totals: Counter[int] = Counter()
         passes: Counter[int] = Counter()
-        cells: Counter[tuple[int, int]] = Counter()
-        cell_passes: Counter[tuple[int, int]] = Counter()
-        ids = self._feature_ids
+        cells: dict[int, Counter[int]] = {}  # stratum: runs by feature id
+        cell_passes: dict[int, Counter[int]] = {}
+        feature_id = self._feature_ids.__getitem__
         for stratum, passed, features in runs:
             totals[stratum] += 1
-            keys = [(stratum, ids[f]) for f in features]
-            cells.update(keys)
+            ids = list(map(feature_id, features))  # looked up in C
+            cells.setdefault(stratum, Counter()).update(ids)
             if passed:
                 passes[stratum] += 1
-                cell_passes.update(keys)
+                cell_passes.setdefault(stratum, Counter()).update(ids)
         if not totals:
             return
+        none: Counter[int] = Counter()
         conn.execute(
             update(Stratum)
             .where(Stratum.id == _bind("sid"))
@@ -253,7 +254,9 @@ class Strata:
         )
         add_sums(
             conn, "stratum_counts", (("stratum_id", "bigint[]"), ("feature_id", "bigint[]")),
-            ("runs", "passed"), [(*cell, n, cell_passes[cell]) for cell, n in sorted(cells.items())],
+            ("runs", "passed"),
+            [(stratum, fid, n, cell_passes.get(stratum, none)[fid])
+             for stratum, counts in sorted(cells.items()) for fid, n in sorted(counts.items())],
         )  # fmt: skip
 
     def add_agent_tools(self, conn: Connection, found: Iterable[tuple[str, str]]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engram.trace import Step, Trace
 from extractors.workflow import Workflow
@@ -164,3 +166,52 @@ def test_a_run_that_only_writes_new_files_is_never_not_all() -> None:
 def test_editing_a_file_the_run_wrote_needs_no_read() -> None:
     found = features(write("src/new.py"), edit("src/new.py"))
     assert "read_before_edit:all" in found
+
+
+# --- the filtered scan agrees with the plain one --------------------------------------------
+
+
+def plain_unread(steps: list[Step]) -> bool:
+    """The read-before-edit answer by splitting every path every step saw (no name filter)."""
+    from engram.parse.shell import invocations
+    from engram.parse.tools import READING_PROGRAMS, is_read, is_search, is_shell, is_write
+    from extractors.workflow import _first_edits, _known, _parts
+
+    first = set(_first_edits(steps).values())
+    seen: set[tuple[str, ...]] = set()
+    for index, step in enumerate(steps):
+        if (is_read(step) or is_write(step)) and step.path:
+            seen.add(_parts(step.path))
+        if is_shell(step):
+            for invocation in invocations(step.input):
+                if invocation.program in READING_PROGRAMS:
+                    seen.update(_parts(a) for a in invocation.args if not a.startswith("-"))
+        if (is_search(step) or is_shell(step)) and step.output and not step.is_error:
+            seen.update(_parts(line.split(":", 1)[0]) for line in step.output.splitlines()[:200])
+        if index in first and not _known(_parts(step.path or ""), seen):
+            return True
+    return False
+
+
+_PATHS = ["a.py", "src/a.py", "/repo/src/a.py", "./src/a.py", "b.py", "src/ab.py", "lib/a.py"]
+_PATHS += ["src/", ".", "a.py/", " a.py "]
+_path = st.sampled_from(_PATHS)
+_output = st.lists(
+    st.one_of(_path, st.builds("{}:{}:text".format, _path, st.integers(1, 99)), st.text()),
+    max_size=6,
+).map("\n".join)
+_step = st.one_of(
+    st.builds(read, _path),
+    st.builds(edit, _path),
+    st.builds(write, _path),
+    st.builds(shell, st.builds("cat {}".format, _path) | st.just("pytest"), _output, st.booleans()),
+    st.builds(lambda out: Step("Grep", input="x", output=out), _output),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_step, max_size=8))
+def test_reading_before_editing_is_what_splitting_every_seen_path_says(steps: list[Step]) -> None:
+    found = features(*steps)
+    if any("read_before_edit" in f for f in found):
+        assert ("read_before_edit:not_all" in found) == plain_unread(steps)

@@ -12,6 +12,7 @@ import pytest
 from engram.loaders.claude_stream import (
     INPUT_LIMIT,
     OUTPUT_LIMIT,
+    edit_lines,
     read_events,
     result_text,
     summarize_input,
@@ -434,4 +435,22 @@ def test_the_harbor_trial_sample_has_a_failed_read_then_a_write() -> None:
         "success",
         False,
         3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("a", "b"), ("a", "a"), ("", "a"), ("a", ""), ("", ""), ("a\n", "a"), (None, "x"),
+     ("a", 3), ("a\nb", "a"), ("a\nb\nc", "a\nc"), ("x", "a\nx\nb"), ("a\r\nb", "b")],
+)  # fmt: skip
+def test_lines_an_edit_changes_are_what_a_line_diff_counts(old: Any, new: Any) -> None:
+    import difflib
+
+    before = old.splitlines() if isinstance(old, str) else []
+    after = new.splitlines() if isinstance(new, str) else []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    assert edit_lines("Edit", {"old_string": old, "new_string": new}) == (
+        len(after) - same,
+        len(before) - same,
     )
