@@ -153,26 +153,27 @@ def learn(
     learn_id = store.start_learn([str(p) for p in path_list], settings.as_dict(), __version__)
     status = "failed"
     try:
-        with redaction(redact), _few_collections():
-            if archive:
-                _archive(path_list, store, summary)
-            _ingest(
-                store, path_list, summary, learn_id=learn_id, format=format, strict=strict,
-                quiet=quiet, extractors=extractors, batch_size=batch_size, jobs=jobs,
-                tags=tuple(dict.fromkeys(tag.strip()[:100] for tag in tags if tag.strip())),
-            )  # fmt: skip
-        current = not (summary.traces_new or rekeyed or remine) and _rules_current(store, settings)
-        if not current:
-            _mine_and_save(store, settings, learn_id, summary)
-            if summary.mined:
-                from engram.playbook.feedback import update_efficacy
+        with store.kept_open():  # a learn's many short transactions
+            with redaction(redact), _few_collections():
+                if archive:
+                    _archive(path_list, store, summary)
+                _ingest(
+                    store, path_list, summary, learn_id=learn_id, format=format, strict=strict,
+                    quiet=quiet, extractors=extractors, batch_size=batch_size, jobs=jobs,
+                    tags=tuple(dict.fromkeys(tag.strip()[:100] for tag in tags if tag.strip())),
+                )  # fmt: skip
+            current = not (summary.traces_new or rekeyed or remine) and _rules_current(store, settings)
+            if not current:
+                _mine_and_save(store, settings, learn_id, summary)
+                if summary.mined:
+                    from engram.playbook.feedback import update_efficacy
 
-                summary.rules_retired += update_efficacy(store, learn_id)
-        summary.rules_active = len(store.rules())
-        if not (current or summary.mined):
-            status = "raced"  # others kept adding runs; the last of them mines
-        else:
-            status = "stopped" if summary.stopped_early else "done"
+                    summary.rules_retired += update_efficacy(store, learn_id)
+            summary.rules_active = len(store.rules())
+            if not (current or summary.mined):
+                status = "raced"  # others kept adding runs; the last of them mines
+            else:
+                status = "stopped" if summary.stopped_early else "done"
     finally:
         summary.seconds = time.perf_counter() - started
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from engram.errors import EngramError, StoreError
 from engram.parse.messages import failure_template
 from engram.store.bulk import add_sums, insert_rows
-from engram.store.engine import make_engine, store_error, write_transaction
+from engram.store.engine import kept_open, make_engine, store_error, write_transaction
 from engram.store.filters import SCOPE_COLUMNS, selector_filters
 from engram.store.frames import Frames
 from engram.store.migrate import ensure_schema
@@ -132,6 +133,11 @@ class Store(RuleBook, Frames, Strata):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def kept_open(self) -> AbstractContextManager[None]:
+        """Meanwhile, many short transactions in a row cost no more than they must (see
+        ``engine.kept_open``); a learn holds this while it reads and mines."""
+        return kept_open(self.engine)
 
     def __enter__(self) -> Store:
         return self
