@@ -171,7 +171,12 @@ def summarize_input(tool: str, data: Any) -> tuple[str, str | None]:
     """A short text for a tool call's input (the command, the path, the query) and its path."""
     if not isinstance(data, dict):
         return (_text(data)[:INPUT_LIMIT], None)
-    path = next((data[k] for k in _PATH_KEYS if isinstance(data.get(k), str)), None)
+    path = None
+    for key in _PATH_KEYS:
+        value = data.get(key)
+        if isinstance(value, str):
+            path = value
+            break
     for key in _SUMMARY_KEYS:
         value = data.get(key)
         if isinstance(value, list) and key == "command":
@@ -237,12 +242,18 @@ def _add_result(summary: StreamSummary, by_id: dict[str, Call], block: dict[str,
         call.edit = None  # a result repeated later is not a second edit
 
 
+_REPLACING = ("edit", "str_replace", "replace_in_file", "search_replace")
+_WRITING = ("write", "write_file", "create_file")
+_EDITORS = ("str_replace_editor", "str_replace_based_edit_tool")
+_EDITING = frozenset({*_REPLACING, "multiedit", *_WRITING, "notebookedit", *_EDITORS})
+
+
 def edit_lines(tool: str, data: Any) -> tuple[int, int] | None:
     """Lines an edit call adds and removes, or None if the call does not edit a file."""
-    if not isinstance(data, dict):
-        return None
     name = tool.lower()
-    if name in ("edit", "str_replace", "replace_in_file", "search_replace"):
+    if name not in _EDITING or not isinstance(data, dict):
+        return None
+    if name in _REPLACING:
         return _changed(data.get("old_string", data.get("old_str")),
                         data.get("new_string", data.get("new_str")))  # fmt: skip
     if name == "multiedit":
@@ -253,11 +264,11 @@ def edit_lines(tool: str, data: Any) -> tuple[int, int] | None:
             )
             total = [total[0] + added, total[1] + removed]
         return total[0], total[1]
-    if name in ("write", "write_file", "create_file"):
+    if name in _WRITING:
         return _count_lines(data.get("content")), 0
     if name == "notebookedit":
         return _count_lines(data.get("new_source")), 0
-    if name in ("str_replace_editor", "str_replace_based_edit_tool"):
+    if name in _EDITORS:
         command = data.get("command")
         if command == "str_replace":
             return _changed(data.get("old_str"), data.get("new_str"))
