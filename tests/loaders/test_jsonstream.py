@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from engram.loaders import jsonstream
@@ -100,3 +100,47 @@ def test_a_record_over_the_budget_stops_reading(chunk: int) -> None:
     assert next(stream).value == {"n": 1}
     with pytest.raises(TooLarge):
         next(stream)
+
+
+def _container_end(data: bytes) -> tuple[int, int] | None:
+    """Where the container opening ``data`` ends and how deep it nests, byte by byte: the
+    plain reading that the regular expressions must agree with."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for at, byte in enumerate(data):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (byte == 0x5C, byte != 0x22)
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+            if depth == 0:
+                return at + 1, deepest
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@example(body=b'"\\"}')  # an escaped quote does not end a string
+@example(body=b'"\\\\"}')  # an escaped backslash does not escape the quote after it
+@example(body=b'[[[[[[[[[]]]]]]]]]}')  # as deep as one match reaches, and one deeper
+@example(body=b'[[[[[[[[]]]]]]]]}')
+@given(body=st.binary(max_size=60).map(lambda b: bytes(b'"\\[]{}a,\n'[x % 9] for x in b)))
+def test_the_container_pattern_ends_where_a_byte_by_byte_reading_does(body: bytes) -> None:
+    data = b"{" + body
+    found = jsonstream._CONTAINER.match(data)
+    plain = _container_end(data)
+    if plain is not None and plain[1] <= jsonstream._NESTED + 1:
+        assert found is not None and found.end() == plain[0]
+    else:
+        assert found is None
+    buffer = jsonstream._Buffer(io.BytesIO(data), 1 << 20)
+    buffer.pos = 1
+    try:
+        buffer.close(1, 1000)
+    except Invalid:
+        assert plain is None
+    else:
+        assert plain is not None and buffer.pos == plain[0]
