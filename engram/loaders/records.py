@@ -228,6 +228,10 @@ def _looks_like_lines(handle: IO[bytes]) -> bool:
     oversized first line is judged by the next two: in JSON Lines they are whole objects (or
     the file ends), while a document that merely starts on its first line (``engram
     aggregate``'s, with one trace on line 2) goes on with a line that is not."""
+    start = handle.tell()
+    if _one_line(handle):
+        return False  # one line (however long) is one document, streamed once
+    handle.seek(start)
     judged = 0
     for attempt in range(3):
         line = handle.readline(MAX_RECORD_BYTES + 1)
@@ -235,8 +239,6 @@ def _looks_like_lines(handle: IO[bytes]) -> bool:
         if oversized:
             while line and not line.endswith(b"\n"):  # skip it, in bounded memory
                 line = handle.readline(1 << 20)
-        if attempt == 0 and _at_end(handle):
-            return False  # one line (however long) is one document, streamed once
         if not line:
             return judged > 0  # the file ended after a broken first line and whole objects
         if oversized or not line.strip():
@@ -257,12 +259,14 @@ def _looks_like_lines(handle: IO[bytes]) -> bool:
     return judged > 0
 
 
-def _at_end(handle: IO[bytes]) -> bool:
-    """Whether only whitespace is left to read."""
-    position = handle.tell()
-    rest = handle.read(4096)
-    handle.seek(position)
-    return not rest.strip()
+def _one_line(handle: IO[bytes]) -> bool:
+    """Whether only whitespace follows the first line, found in chunks: a one-line document
+    is told from JSON Lines without copying its line (56 MB took 0.1 s to copy)."""
+    while chunk := handle.read(1 << 20):
+        newline = chunk.find(b"\n")
+        if newline >= 0:
+            return not chunk[newline + 1 :].strip() and not handle.read(4096).strip()
+    return True
 
 
 def _short(exc: BaseException | str, limit: int = 200) -> str:
