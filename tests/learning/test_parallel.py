@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,9 @@ import pytest
 
 import engram
 from engram.datasets.synthetic import Planted, Scenario, generate
+from engram.extract import Extractor
 from engram.store import Store
+from engram.trace import Trace
 
 
 def snapshot(store: Store) -> dict[str, Any]:
@@ -59,3 +62,21 @@ def test_parallel_learning_gives_the_same_store_and_summary(
     assert results[1][1] == results[jobs][1]
     if which != "document":
         assert results[1][1]["skipped"] == 2
+
+
+class _Niceness(Extractor):
+    """Names the priority its process reads at."""
+
+    name = "niceness"
+
+    def extract(self, trace: Trace) -> list[str]:
+        return [f"nice:{os.nice(0)}"]
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_workers_read_at_a_lower_priority_than_the_writer(inputs: list[Path]) -> None:
+    from engram.learning.parallel import WORKER_NICENESS, load_parallel
+
+    seen = {features for _, item, features in load_parallel(inputs, None, [_Niceness()], 2)
+            if isinstance(item, Trace)}  # fmt: skip
+    assert seen == {frozenset({f"nice:{min(os.nice(0) + WORKER_NICENESS, 19)}"})}
