@@ -23,7 +23,12 @@ from engram.parse.tasks import TaskKey
 from engram.store import Store, open_store
 from engram.trace import Trace
 
-BATCH_SIZE = 500
+#: Runs written in one transaction: fewer, larger batches add up repeated counts before
+#: writing them (10,000 traces learned in 4.6 s at 2,000 a batch, 4.9 s at 500) ...
+BATCH_SIZE = 2_000
+#: ... and a batch is written early once its runs hold this many steps, so that long runs
+#: cannot make a batch's memory grow without bound.
+BATCH_STEPS = 100_000
 MINING_ATTEMPTS = 3
 SKIPS_SHOWN_PER_FILE = 5
 
@@ -245,11 +250,14 @@ def _ingest(
     traces_by_file: Counter[int] = Counter()
     empty_files: Counter[int] = Counter()
 
+    steps = [0]  # in the batch
+
     def flush() -> None:
         new, known = store.add_traces(batch, learn_id)
         summary.traces_new += new
         summary.traces_known += known
         batch.clear()
+        steps[0] = 0
 
     with Progress("learning", quiet=quiet) as progress:
         parallel = jobs > 1 and not strict  # --strict stops at the first problem in file order
@@ -279,7 +287,8 @@ def _ingest(
             if tags:
                 item.tags = tuple(dict.fromkeys((*item.tags, *tags)))
             batch.append((item, features))
-            if len(batch) >= batch_size:
+            steps[0] += len(item.steps)
+            if len(batch) >= batch_size or steps[0] >= BATCH_STEPS:
                 flush()
                 if parallel:
                     progress.update(0, summary.traces_read)

@@ -210,3 +210,25 @@ def test_many_skips_in_one_file_are_shown_a_few_then_counted(tmp_path: Path) -> 
     assert len(lines) == 6 and lines[0].startswith(f"skipped {path}: line 2")
     assert lines[-1] == f"… and 7 more in {path}"
     assert len(summary.skip_lines(per_file=12)) == 12
+
+
+def test_a_batch_is_written_early_once_its_runs_hold_enough_steps(
+    planted_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engram.learning import learner
+    from engram.store import Store
+
+    batches: list[list[int]] = []  # each batch's steps per run
+    real_add = Store.add_traces
+
+    def spy(self: Store, batch: Any, learn_id: Any) -> Any:
+        batches.append([len(trace.steps) for trace, _ in batch])
+        return real_add(self, batch, learn_id)
+
+    monkeypatch.setattr(Store, "add_traces", spy)
+    monkeypatch.setattr(learner, "BATCH_STEPS", 300)
+    summary = engram.learn([planted_corpus], batch_size=1_000)
+    assert sum(map(len, batches)) == summary.traces_read == PLANTED.runs
+    assert len(batches) > PLANTED.runs // 1_000 + 1
+    for steps in batches[:-1]:  # each reached the budget with its last run, not before
+        assert sum(steps) >= 300 > sum(steps[:-1])
