@@ -23,32 +23,34 @@ _SECRET_NAME = (
 # A value worth hiding: not empty, not a number, not a keyword.
 _SECRET_VALUE = r"(?!(?:true|false|null|none|\d+)\b)"
 
+_NAME_WORDS = r"secret|token|passw|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential"
 # Each pattern's group "keep" (when present) survives; the rest of the match is the secret.
+# Beside each, in lower case, what every match of it holds: a text without that skips it.
 _PATTERNS = [
-    re.compile(p, re.IGNORECASE if flags else 0)
-    for p, flags in (
-        (r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", 0),
-        (r"\bsk-ant-[A-Za-z0-9_-]{16,}", 0),
-        (r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}", 0),
-        (r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})", 0),
-        (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", 0),
-        (r"\bxox[abprse]-[A-Za-z0-9-]{10,}", 0),
-        (r"\bAIza[0-9A-Za-z_-]{35}\b", 0),
-        (r"(?P<keep>\bbearer\s+)[A-Za-z0-9._~+/=-]{12,}", 1),
-        (r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(?=@)", 1),
-        (rf"(?P<keep>[\"']{_SECRET_NAME}[\"']\s*:\s*)(?P<quote>[\"'])[^\"']+[\"']", 1),
+    (re.compile(p, re.IGNORECASE if flags else 0), re.compile(words), re.compile(words, re.I))
+    for p, flags, words in (
+        (r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", 0,
+         "private key"),
+        (r"\bsk-ant-[A-Za-z0-9_-]{16,}", 0, "sk-ant-"),
+        (r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}", 0, "sk-"),
+        (r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})", 0,
+         "gh[pousr]_|github_pat_"),
+        (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", 0, "akia|asia"),
+        (r"\bxox[abprse]-[A-Za-z0-9-]{10,}", 0, "xox"),
+        (r"\bAIza[0-9A-Za-z_-]{35}\b", 0, "aiza"),
+        (r"(?P<keep>\bbearer\s+)[A-Za-z0-9._~+/=-]{12,}", 1, "bearer"),
+        (r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(?=@)", 1, r"://[^\s/]*:"),
+        (rf"(?P<keep>[\"']{_SECRET_NAME}[\"']\s*:\s*)(?P<quote>[\"'])[^\"']+[\"']", 1, _NAME_WORDS),
         (
             rf"(?P<keep>\b{_SECRET_NAME}\s*[=:]\s*){_SECRET_VALUE}"
             r"(?:\"[^\"\n]+\"|'[^'\n]+'|[^\s'\",;]{3,})",
             1,
+            _NAME_WORDS,
         ),
     )
 ]
-# What every secret above holds, in lower case: a text without it is returned as it is.
-_QUICK_WORDS = (
-    r"private key|sk-|gh[pousr]_|github_pat_|akia|asia|xox|aiza|bearer|://[^\s/]*:|"
-    r"secret|token|passw|pwd|api[_-]?key|access[_-]?key|credential"
-)
+# What every secret above holds: a text without any is returned as it is.
+_QUICK_WORDS = "|".join(dict.fromkeys(quick.pattern for _, quick, _ in _PATTERNS))
 _QUICK_LOWER = re.compile(_QUICK_WORDS)  # on lowered ASCII: several times faster than
 _QUICK = re.compile(_QUICK_WORDS, re.IGNORECASE)  # ignoring case, which Unicode text needs
 
@@ -59,10 +61,13 @@ def redact(text: str) -> str:
     """``text`` with every secret it holds replaced by the marker."""
     if not text or not _enabled.get():
         return text
-    if not (_QUICK_LOWER.search(text.lower()) if text.isascii() else _QUICK.search(text)):
+    ascii = text.isascii()
+    lowered = text.lower() if ascii else text
+    if not (_QUICK_LOWER.search(lowered) if ascii else _QUICK.search(text)):
         return text
-    for pattern in _PATTERNS:
-        text = pattern.sub(_replace, text)
+    for pattern, quick_lower, quick in _PATTERNS:  # ``lowered`` may be stale: a marker
+        if quick_lower.search(lowered) if ascii else quick.search(text):  # joins no words
+            text = pattern.sub(_replace, text)
     return text
 
 
