@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_module
+import stat
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -125,6 +126,7 @@ def _work(
 
 def _size(path: Path) -> int:
     try:
-        return path.stat().st_size if path.is_file() else 0
+        found = os.stat(path)
     except OSError:
         return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) else 0

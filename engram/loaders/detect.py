@@ -4,6 +4,7 @@ a Terminal-Bench run) is read as one."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -215,10 +216,15 @@ def _claim(folder: Path) -> Path | None:
 
 
 def _walk(
-    folder: Path, seen: set[Path], known: bool = False, claimed: Path | None = None
+    folder: Path,
+    seen: set[Path],
+    known: bool = False,
+    claimed: Path | None = None,
+    real: Path | None = None,
 ) -> Iterator[Path]:
-    """Paths to read under ``folder``; ``known``: its owner (``claimed``) was already asked."""
-    real = folder.resolve()
+    """Paths to read under ``folder``; ``known``: its owner (``claimed``) was already asked;
+    ``real``: its resolved path, when known without resolving it (a plain child's)."""
+    real = real or folder.resolve()
     if real in seen:  # a link back up the tree
         return
     seen.add(real)
@@ -227,16 +233,26 @@ def _walk(
         yield claimed
         return
     try:
-        children = sorted(folder.iterdir())
+        with os.scandir(folder) as listed:  # one listing: a job holds thousands of trials
+            entries = sorted(listed, key=lambda entry: entry.name)
     except OSError:
         return
-    visible = [c for c in children if not (c.name.startswith(".") or c.name == "__pycache__")]
-    owned = {child: _claim(child) for child in visible if child.is_dir()}
-    trials = any(claim == child for child, claim in owned.items())  # a Harbor job's trials
-    for child in visible:
-        if child in owned:
-            yield from _walk(child, seen, True, owned[child])
-        elif child.name.lower().endswith(TRACE_SUFFIXES) and not (
-            trials and child.name in JOB_FILES
+    visible = [e for e in entries if not (e.name.startswith(".") or e.name == "__pycache__")]
+    owned = {entry.name: _claim(folder / entry.name) for entry in visible if _is_dir(entry)}
+    trials = any(claim == folder / name for name, claim in owned.items())  # a Harbor job's
+    for entry in visible:
+        child = folder / entry.name
+        if entry.name in owned:
+            plain = real / entry.name if not entry.is_symlink() else None
+            yield from _walk(child, seen, True, owned[entry.name], plain)
+        elif entry.name.lower().endswith(TRACE_SUFFIXES) and not (
+            trials and entry.name in JOB_FILES
         ):
             yield child
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

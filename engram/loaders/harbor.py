@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from engram.trace import Failure, Trace
 
 NAME = "harbor"
 _TEXT_LIMIT = 4 * 1024 * 1024  # of the agent's logs and diff read into memory at once
+_LOG_AT_ONCE = 4 * 1024 * 1024  # an event log this long is read whole, a longer one by lines
 
 #: Harbor's exception types by the failure class they mean, after its own error policy
 #: (``harbor/models/trial/error_policy.py``), which also lists LiteLLM's names. Types whose
@@ -113,6 +114,44 @@ def is_trial(folder: Path) -> bool:
     )
 
 
+class _Folder:
+    """A folder's entries, listed once: a trial's files are asked after a dozen times, and a
+    stat for each question took a fifth of a Harbor learn. A folder that cannot be listed
+    lists nothing."""
+
+    __slots__ = ("entries", "path")
+
+    def __init__(self, path: Path, listed: bool = True) -> None:
+        self.path = path
+        self.entries: dict[str, os.DirEntry[str]] = {}
+        if listed:
+            try:
+                with os.scandir(path) as found:
+                    self.entries = {entry.name: entry for entry in found}
+            except OSError:
+                pass
+
+    def file(self, name: str) -> Path | None:
+        """The file ``name`` here (a link to a file counts), or None."""
+        entry = self.entries.get(name)
+        return self.path / name if entry is not None and _entry_is(entry, dir=False) else None
+
+    def has_folder(self, name: str) -> bool:
+        entry = self.entries.get(name)
+        return entry is not None and _entry_is(entry, dir=True)
+
+    def folder(self, name: str) -> _Folder:
+        """The folder ``name`` here, listed; an empty one if there is none."""
+        return _Folder(self.path / name, listed=self.has_folder(name))
+
+
+def _entry_is(entry: os.DirEntry[str], dir: bool) -> bool:
+    try:
+        return entry.is_dir() if dir else entry.is_file()
+    except OSError:
+        return False
+
+
 def load_trial(folder: Path, share: Share | None = None) -> Iterator[Trace | Problem]:
     """The trial as one Trace, or a Problem naming what is missing or broken."""
     if share is not None and not share.reports_files:
@@ -123,11 +162,13 @@ def load_trial(folder: Path, share: Share | None = None) -> Iterator[Trace | Pro
         yield Problem(name, "result.json", problem)
         return
     config, _ = _json_object(folder / "config.json")
-    parts = _parts(folder)
-    agent = parts[-1] / "agent"
-    logs = [log for part in parts for log in _agent_logs(part / "agent")]
-    trajectory = agent / "trajectory.json"
-    if not logs and trajectory.is_file():  # an ATIF trajectory, when there is no stream
+    trial = _Folder(folder)
+    parts = _parts(trial)
+    agents = [part.folder("agent") for part in parts]
+    agent = agents[-1].path
+    logs = [log for listed in agents for log in _agent_logs(listed)]
+    trajectory = agents[-1].file("trajectory.json")
+    if not logs and trajectory is not None:  # an ATIF trajectory, when there is no stream
         data, problem = read_json(trajectory)
         if problem or not isinstance(data, dict) or not isinstance(data.get("steps"), list):
             yield Problem(str(trajectory), None, problem or "not an ATIF trajectory (no steps)")
@@ -142,18 +183,21 @@ def load_trial(folder: Path, share: Share | None = None) -> Iterator[Trace | Pro
             for problem_text in _feed(events, log):
                 yield Problem(str(log), None, problem_text)
         summary = events.summary
-        single_result, _ = _json_object(agent / "claude.txt")
+        claude_txt = agents[-1].file("claude.txt")
+        single_result = _json_object(claude_txt)[0] if claude_txt else {}
         if summary.result is None and single_result.get("type") == "result":
             summary.result = single_result
         base = claude_code.unfinished_trace(summary, source=name)
         agent_outcome = claude_code.outcome_of(summary.result or {})
-    reward, reward_problem = _reward(result, parts[-1] / "verifier")
+    verifier = parts[-1].folder("verifier")
+    reward, reward_problem = _reward(result, verifier)
     if reward_problem:
         yield Problem(name, "verifier", reward_problem)
-    tests, ctrf_problem = _ctrf(parts[-1] / "verifier")
+    tests, ctrf_problem = _ctrf(verifier)
     if ctrf_problem:
         yield Problem(name, "verifier/ctrf.json", ctrf_problem, warning=True)
-    yield _trial_trace(base, agent_outcome, result, config, folder, reward, tests)
+    yield _trial_trace(base, agent_outcome, result, config, trial, (agents, verifier), reward,
+                       tests)  # fmt: skip
 
 
 def _trial_trace(
@@ -161,14 +205,17 @@ def _trial_trace(
     agent_outcome: tuple[Any, ...],
     result: dict[str, Any],
     config: dict[str, Any],
-    folder: Path,
+    trial: _Folder,
+    work: tuple[list[_Folder], _Folder],
     reward: float | None,
     tests: list[Failure] | None = None,
 ) -> Trace:
     """The trial's trace: the agent's logs, completed with what the harness recorded; the
     failing tests from the CTRF report when there is one, else from the tests' output."""
     status, error, details, cause = agent_outcome
-    exception, exception_cause = _exception(result, folder)
+    folder = trial.path
+    agents, verifier = work  # each step's agent folder, and the last step's verifier
+    exception, exception_cause = _exception(result, trial)
     if reward is not None:
         status, cause = None, None  # the verifier's reward decides, not the agent's word
     elif exception is not None:
@@ -182,9 +229,7 @@ def _trial_trace(
     trace.task.instruction = _instruction(result, config) or trace.task.instruction
     trace.agent.name = _agent_name(result, config) or trace.agent.name
     trace.agent.model = _model(result, config) or trace.agent.model
-    patches = [
-        p / "agent" / "patch.diff" for p in _parts(folder) if (p / "agent" / "patch.diff").is_file()
-    ]
+    patches = [patch for agent in agents if (patch := agent.file("patch.diff"))]
     if patches:
         trace.changes = parse_diff("\n".join(_read_text(patch) for patch in patches))
     _harbor_metrics(trace, mapping(result.get("agent_result")), result)
@@ -197,15 +242,15 @@ def _trial_trace(
         error=error,
         details=details,
         cause=cause,
-        test_output=None if tests is not None else _test_output(_parts(folder)[-1] / "verifier"),
+        test_output=None if tests is not None else _test_output(verifier),
         reported=tests or (),
     )
 
 
-def _ctrf(verifier: Path) -> tuple[list[Failure] | None, str | None]:
+def _ctrf(verifier: _Folder) -> tuple[list[Failure] | None, str | None]:
     """The failing tests of the verifier's CTRF report (None without a readable one)."""
-    path = verifier / "ctrf.json"
-    if not path.is_file():
+    path = verifier.file("ctrf.json")
+    if path is None:
         return None, None
     failures, problem = read_ctrf(path)
     if failures is None:
@@ -215,12 +260,12 @@ def _ctrf(verifier: Path) -> tuple[list[Failure] | None, str | None]:
     ], None
 
 
-def _test_output(verifier: Path) -> str | None:
+def _test_output(verifier: _Folder) -> str | None:
     """What the verifier's tests printed (``test-stdout.txt``, then ``test-stderr.txt``)."""
     texts = [
-        _read_text(verifier / name)
+        _read_text(path)
         for name in ("test-stdout.txt", "test-stderr.txt", "test_output.txt")
-        if (verifier / name).is_file()
+        if (path := verifier.file(name))
     ]
     return "\n".join(texts) or None
 
@@ -232,25 +277,26 @@ def _task_of(trial_name: str) -> str:
     return head if separator and head else trial_name
 
 
-def _parts(folder: Path) -> list[Path]:
+def _parts(trial: _Folder) -> list[_Folder]:
     """The folders holding a trial's work: its ``steps/<name>/`` in order for a multi-step
     trial (read as one run, judged by its last step's verifier), else the trial itself."""
-    steps = folder / "steps"
-    if steps.is_dir():
-        found = sorted(p for p in steps.iterdir() if p.is_dir() and (p / "agent").is_dir())
+    if trial.has_folder("steps"):
+        steps = trial.folder("steps")
+        found = [step for name in sorted(steps.entries) if steps.has_folder(name)
+                 and (step := steps.folder(name)).has_folder("agent")]  # fmt: skip
         if found:
             return found
-    return [folder]
+    return [trial]
 
 
-def _agent_logs(agent: Path) -> list[Path]:
+def _agent_logs(agent: _Folder) -> list[Path]:
     """The event logs of the agent: stream-json stdout, else its session logs."""
-    stream = agent / "claude-code.txt"
-    if stream.is_file():
+    stream = agent.file("claude-code.txt")
+    if stream is not None:
         return [stream]
-    sessions = agent / "sessions" / "projects"
-    if sessions.is_dir():  # the session logs and their sub-agents' logs, in any layout
-        return sorted(sessions.rglob("*.jsonl"))
+    sessions = agent.path / "sessions" / "projects"
+    if agent.has_folder("sessions") and sessions.is_dir():  # the session logs and their
+        return sorted(sessions.rglob("*.jsonl"))  # sub-agents' logs, in any layout
     return []
 
 
@@ -262,7 +308,12 @@ def _feed(reader: EventReader, log: Path) -> Iterator[str]:
         yield f"cannot read the file: {os_reason(exc)}"
         return
     with handle:
-        for number, line in enumerate(iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b""), 1):
+        whole = handle.read(_LOG_AT_ONCE + 1)  # most logs: read at once, split in C
+        lines: Iterable[bytes] = whole.split(b"\n")
+        if len(whole) > _LOG_AT_ONCE:  # a long one: line by line, in bounded memory
+            handle.seek(0)
+            lines = iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b"")
+        for number, line in enumerate(lines, 1):
             if not line.strip() or not line.lstrip().startswith(b"{"):
                 continue  # agents print other lines between events
             try:
@@ -289,15 +340,15 @@ def _json_object(path: Path) -> tuple[dict[str, Any], str | None]:
     return data, None
 
 
-def _reward(result: dict[str, Any], verifier: Path) -> tuple[float | None, str | None]:
+def _reward(result: dict[str, Any], verifier: _Folder) -> tuple[float | None, str | None]:
     """The trial's reward: result.json's verifier rewards, else reward.txt or reward.json."""
     rewards = mapping(mapping(result.get("verifier_result")).get("rewards"))
     value: Any = rewards.get("reward", next(iter(rewards.values()), None) if rewards else None)
     where = "result.json verifier_result.rewards"
-    if value is None and (verifier / "reward.txt").is_file():
-        value, where = _read_text(verifier / "reward.txt").strip(), "reward.txt"
-    elif value is None and (verifier / "reward.json").is_file():
-        data, problem = _json_object(verifier / "reward.json")
+    if value is None and (text := verifier.file("reward.txt")):
+        value, where = _read_text(text).strip(), "reward.txt"
+    elif value is None and (path := verifier.file("reward.json")):
+        data, problem = _json_object(path)
         if problem:
             return None, problem
         value = data.get("reward", next(iter(data.values()), None) if data else None)
@@ -310,13 +361,13 @@ def _reward(result: dict[str, Any], verifier: Path) -> tuple[float | None, str |
         return None, str(exc)
 
 
-def _exception(result: dict[str, Any], folder: Path) -> tuple[str | None, str | None]:
+def _exception(result: dict[str, Any], trial: _Folder) -> tuple[str | None, str | None]:
     """The trial's exception as ``Type: message`` and the failure class its type names."""
     info = mapping(result.get("exception_info"))
     kind = fields.text(info.get("exception_type"), 200)
     message = fields.text(info.get("exception_message"))
-    if kind is None and (folder / "exception.txt").is_file():
-        lines = [line for line in _read_text(folder / "exception.txt").splitlines() if line]
+    if kind is None and (path := trial.file("exception.txt")):
+        lines = [line for line in _read_text(path).splitlines() if line]
         last = lines[-1] if lines else ""
         kind, _, message = last.partition(": ")
         kind = fields.text(kind.rsplit(".", 1)[-1], 200)
@@ -389,7 +440,7 @@ def _harbor_metrics(trace: Trace, agent_result: dict[str, Any], result: dict[str
 
 
 def _is_job(folder: Path) -> bool:
-    return (folder / "config.json").is_file() and (folder / "result.json").is_file()
+    return os.path.isfile(folder / "config.json") and os.path.isfile(folder / "result.json")
 
 
 def _read_text(path: Path) -> str:

@@ -215,3 +215,18 @@ def test_a_broken_ctrf_report_is_a_warning_and_the_tests_output_is_read(tmp_path
     (trace,), (problem,) = read(trial)
     assert problem.warning and problem.label == "verifier/ctrf.json"
     assert [f.test for f in trace.failures] == ["tests/test_cache.py::test_hit"]
+
+
+def test_a_log_too_long_to_read_at_once_is_read_line_by_line_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engram.loaders import harbor
+
+    trial = trial_folder(tmp_path)
+    log = trial / "agent" / "claude-code.txt"
+    log.write_text(log.read_text() + "\nnot an event\n{broken\n")
+    short = read(trial)
+    monkeypatch.setattr(harbor, "_LOG_AT_ONCE", 64)  # shorter than the log
+    long = read(trial)
+    assert long == short
+    assert short[0][0].steps and "invalid event" in short[1][0].message
