@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import orjson
 
@@ -27,6 +29,24 @@ FAILURE_CLASSES = (
 )
 
 
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle (and copy) an instance as its class and its fields' values, read in C. A slotted
+    dataclass's own state walks its fields in Python for every object, and ``learn --jobs``
+    sends every trace from a worker to the parent: this made pickling a third cheaper, and
+    unpickling half."""
+    values = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(slots=True)
 class Task:
     id: str | None = None
@@ -37,6 +57,7 @@ class Task:
     repository: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Agent:
     name: str | None = None
@@ -45,6 +66,7 @@ class Agent:
     mcp_servers: tuple[str, ...] = ()
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Step:
     """One tool call: its name, a short input summary, and how it ended."""
@@ -57,6 +79,7 @@ class Step:
     parent: str | None = None  # id of the sub-agent call this step ran under, if any
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Outcome:
     status: str = "error"
@@ -79,6 +102,7 @@ class Outcome:
         return self.status != "unmeasured"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Failure:
     """What a failed run reported: a failing test or an error, and what kind of error it was."""
@@ -89,6 +113,7 @@ class Failure:
     test: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Changes:
     known: bool = False
@@ -97,6 +122,7 @@ class Changes:
     removed: int = 0
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Metrics:
     input_tokens: int | None = None
@@ -107,6 +133,7 @@ class Metrics:
     turns: int | None = None
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Trace:
     task: Task = field(default_factory=Task)
