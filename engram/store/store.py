@@ -223,10 +223,12 @@ class Store(RuleBook, Frames, Strata):
                     (stratum_ids[strata[trace.trace_id]], trace.outcome.passed, features)
                     for trace, features in added if trace.outcome.valid
                 ])  # fmt: skip
-                self.add_agent_tools(conn, [
-                    (trace.agent.name, tool) for trace, features in added if trace.agent.name
-                    for tool in tools_of(trace, features)
-                ])  # fmt: skip
+                tools: dict[str, set[str]] = {}
+                for trace, features in added:
+                    if trace.agent.name:
+                        tools.setdefault(trace.agent.name, set()).update(tools_of(trace, features))
+                self.add_agent_tools(conn, [(agent, key) for agent, keys in tools.items()
+                                            for key in keys])  # fmt: skip
                 self.record_feedback(conn, [trace for trace, _ in added])
         except BaseException:
             self._feature_ids = known_ids  # ids written in the rolled-back transaction are gone

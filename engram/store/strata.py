@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -90,12 +91,17 @@ def stratum_of(trace: Trace, key: TaskKey) -> Key:
 
 def tools_of(trace: Trace, features: Collection[str]) -> set[str]:
     """What a run shows its agent has: tools listed or called, MCP servers available."""
+    keys = set(_listed(trace.agent.tools, trace.agent.mcp_servers))
+    keys.update(f for f in features if f.startswith(("tool:", "mcp:")))
+    return keys
+
+
+@lru_cache(maxsize=256)  # an agent lists the same tools in every run
+def _listed(tools: tuple[str, ...], servers: tuple[str, ...]) -> frozenset[str]:
     from engram.extract import feature_key
 
-    keys = {feature_key("tool", tool) for tool in trace.agent.tools}
-    keys.update(f for f in features if f.startswith(("tool:", "mcp:")))
-    keys.update(feature_key("mcp", server) for server in trace.agent.mcp_servers)
-    return keys
+    return frozenset({*(feature_key("tool", tool) for tool in tools),
+                      *(feature_key("mcp", server) for server in servers)})  # fmt: skip
 
 
 class Strata:
