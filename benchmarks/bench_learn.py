@@ -9,7 +9,8 @@
 
 Prints one JSON object: the input's size, the time ``json.load`` takes to merely parse it, and
 for each ``--jobs`` value ``engram learn``'s wall time, traces/s, ratio to the parse time and
-peak RSS; then the median wall times of a cold ``engram suggest`` process on the learned store
+peak RSS (learns and parses run ``--repeat`` times, 3 by default: medians, and their ranges);
+then the median wall times of a cold ``engram suggest`` process on the learned store
 and of a cold first-prompt hook (``engram hooks run user-prompt-submit``, the guidance of the
 past tasks most like a new prompt), and their ratios to the floor: a Python process that opens
 the store with sqlite3 and runs one query.
@@ -137,41 +138,67 @@ def prompt_hook_times(env: dict[str, str], runs: int) -> list[float]:
 
 
 def learn_benchmark(
-    corpus: Path, workdir: Path, jobs: list[int], suggests: int, database_url: str | None
+    corpus: Path,
+    workdir: Path,
+    jobs: list[int],
+    suggests: int,
+    database_url: str | None,
+    repeat: int = 3,
 ) -> dict[str, Any]:
+    """Each learn ``repeat`` times into a fresh store, and ``json.load`` as often: medians,
+    with the fastest and slowest beside them (this machine's speed drifts)."""
     results: dict[str, Any] = {"input_mb": round(corpus.stat().st_size / 1e6, 1)}
     if database_url:
         results["database"] = "postgresql"
     for n in jobs:
         store = workdir / f".engram-jobs{n}"
-        with store_env(store, database_url) as env:
-            seconds, peak, output = peak_rss_mb(
-                ["learn", str(corpus), "--json", "--quiet", "--jobs", str(n)], env
-            )
-            summary = json.loads(output)
-            results["traces"] = summary["traces_read"]
-            results[f"jobs_{n}"] = {
-                "learn_s": round(seconds, 2),
-                "traces_per_s": round(summary["traces_read"] / seconds),
-                "peak_rss_mb": round(peak),
-            }
-            if n == jobs[0]:
-                times = suggest_times(env, suggests)
-                results["suggest_cold_median_s"] = round(statistics.median(times), 3)
-                results["suggest_cold_max_s"] = round(max(times), 3)
-                hook = statistics.median(prompt_hook_times(env, suggests))
-                results["prompt_hook_cold_median_s"] = round(hook, 3)
-                results["rules_active"] = summary["rules_active"]
-                if database_url is None:
-                    floor = sqlite_floor(store, suggests)
-                    results["sqlite3_floor_s"] = round(floor, 3)
-                    results["suggest_over_floor"] = round(statistics.median(times) / floor, 1)
-                    results["prompt_hook_over_floor"] = round(hook / floor, 1)
-    parse = parse_seconds(corpus)
+        times, peaks = [], []
+        for attempt in range(repeat):
+            with store_env(store, database_url) as env:
+                seconds, peak, output = peak_rss_mb(
+                    ["learn", str(corpus), "--json", "--quiet", "--jobs", str(n)], env
+                )
+                times.append(seconds)
+                peaks.append(peak)
+                if attempt == repeat - 1 and n == jobs[0]:  # guidance from the last store
+                    results.update(_guidance_times(env, store, suggests, database_url))
+        summary = json.loads(output)
+        results["traces"] = summary["traces_read"]
+        results["rules_active"] = summary["rules_active"]
+        median = statistics.median(times)
+        results[f"jobs_{n}"] = {
+            "learn_s": round(median, 2),
+            "learn_s_range": [round(min(times), 2), round(max(times), 2)],
+            "traces_per_s": round(summary["traces_read"] / median),
+            "peak_rss_mb": round(max(peaks)),
+        }
+    parses = [parse_seconds(corpus) for _ in range(repeat)]
+    parse = statistics.median(parses)
     results["json_load_s"] = round(parse, 2)
+    results["json_load_s_range"] = [round(min(parses), 2), round(max(parses), 2)]
     for n in jobs:
         results[f"jobs_{n}"]["learn_over_parse"] = round(results[f"jobs_{n}"]["learn_s"] / parse, 2)
     return results
+
+
+def _guidance_times(
+    env: dict[str, str], store: Path, suggests: int, database_url: str | None
+) -> dict[str, Any]:
+    """Cold ``suggest`` and first-prompt hook processes on a learned store, and their ratios
+    to the sqlite3 floor (on SQLite)."""
+    times = suggest_times(env, suggests)
+    hook = statistics.median(prompt_hook_times(env, suggests))
+    found: dict[str, Any] = {
+        "suggest_cold_median_s": round(statistics.median(times), 3),
+        "suggest_cold_max_s": round(max(times), 3),
+        "prompt_hook_cold_median_s": round(hook, 3),
+    }
+    if database_url is None:
+        floor = sqlite_floor(store, suggests)
+        found["sqlite3_floor_s"] = round(floor, 3)
+        found["suggest_over_floor"] = round(statistics.median(times) / floor, 1)
+        found["prompt_hook_over_floor"] = round(hook / floor, 1)
+    return found
 
 
 def concurrent_benchmark(
@@ -230,6 +257,7 @@ def main() -> None:
     parser.add_argument("--gigabytes", type=float, help="size the input instead of --traces")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to time")
     parser.add_argument("--suggest-runs", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="learns per --jobs value")
     parser.add_argument("--concurrent", type=int, help="time suggest while N learners write")
     parser.add_argument("--traces-each", type=int, default=2_500)
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp folder)")
@@ -247,7 +275,8 @@ def main() -> None:
         if not corpus.exists():
             write_corpus(default_scenario(traces, seed=1), corpus)
         jobs = [int(n) for n in args.jobs.split(",")]
-        result = learn_benchmark(corpus, workdir, jobs, args.suggest_runs, args.database_url)
+        result = learn_benchmark(corpus, workdir, jobs, args.suggest_runs, args.database_url,
+                                 args.repeat)  # fmt: skip
     result["cpu"] = os.cpu_count()
     print(json.dumps(result, indent=2))
 
