@@ -3,10 +3,11 @@
     python benchmarks/bench_harbor.py                 # 2,000 trials with Claude Code logs
 
 Writes the same generated runs twice (a job folder of trial folders, and one aggregated JSON
-file), learns each into a fresh store in a fresh process (``--jobs 1`` and ``2``), and prints the
-times as JSON, with each input's parse floor: a fresh process that ``json.loads`` every line of
-every JSON Lines file and ``json.load``s every JSON file it holds (and reads the rest), the
-faster of two runs so that both it and the learns read the files from memory.
+file), learns each into a fresh store in a fresh process (``--jobs 1`` and ``2``, each
+``--repeat`` times, 3 by default), and prints the median times and their ranges as JSON, with
+each input's parse floor: a fresh process that ``json.loads`` every line of every JSON Lines
+file and ``json.load``s every JSON file it holds (and reads the rest), the faster of two runs
+so that both it and the learns read the files from memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=2_000)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--repeat", type=int, default=3, help="learns of each input and --jobs")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="engram-bench-harbor-"))
     scenario = default_scenario(args.trials, seed=5)
@@ -80,10 +83,14 @@ def main() -> None:
         parse = parse_seconds(target)
         results[name] = {"parse_floor_s": round(parse, 2)}
         for jobs in (1, 2):
-            seconds, summary = learn_seconds(target, workdir / f".engram-{name}", jobs)
+            runs = [learn_seconds(target, workdir / f".engram-{name}", jobs)
+                    for _ in range(args.repeat)]  # fmt: skip
+            times = [seconds for seconds, _ in runs]
+            seconds, summary = statistics.median(times), runs[-1][1]
             results[name][f"jobs_{jobs}"] = {
                 "traces": summary["traces_read"],
                 "learn_s": round(seconds, 2),
+                "learn_s_range": [round(min(times), 2), round(max(times), 2)],
                 "traces_per_s": round(summary["traces_read"] / seconds),
                 "learn_over_parse": round(seconds / parse, 2),
                 "skipped": summary["skipped"],
