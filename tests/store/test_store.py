@@ -110,13 +110,14 @@ def test_selection_runs_are_the_valid_runs_with_their_scopes_and_members(store: 
         make_trace(4, status="pass", tools=("Bash", "Read"), category="docs"),
         make_trace(5, status="fail", tools=("Bash",)),
     ])  # fmt: skip
-    runs = store.selection_runs({"all", "category"}, ["tool:Bash", "tool:Read"])
+    runs = store.selection_runs({"all", "category"}, ["tool:Bash", "tool:Read", "tool:Never"])
     assert len(runs.ids) == 4 and list(runs.ids) == sorted(runs.ids)  # the error is no run here
     assert runs.passed.tolist() == [True, False, True, False]
     assert all(s > 0 for s in runs.strata)
-    # tool:Bash is in most runs, so it is read as the runs without it; tool:Read in half.
+    # The error's tool:Bash is no member; a feature no run shows has none.
     assert runs.members["tool:Bash"].tolist() == [True, False, True, True]
     assert runs.members["tool:Read"].tolist() == [False, True, True, False]
+    assert runs.members["tool:Never"].tolist() == [False] * 4
     docs = runs.in_scope("category", "docs")
     assert runs.passed[docs].tolist() == [False, True]
     assert runs.members["tool:Read"][docs].tolist() == [True, True]
