@@ -83,8 +83,9 @@ _TRIAL_NAME = re.compile(r".+__[A-Za-z0-9]{7}")  # Harbor names a trial <task>__
 def _inside_a_trial(item: Path, root: Path) -> bool:
     """Whether ``item`` is a file of a Harbor trial (a folder named as a trial, or holding
     ``agent/`` or ``verifier/``): one still being written, with no ``result.json`` yet, or one
-    whose result arrived after the folder was looked through; either is read as the trial, once
-    its result is there. The name tells from the first moment, before any folder in it."""
+    whose result arrived after the folder was looked through, or is still being written; each
+    is read as the trial, once its result is there. The name tells from the first moment,
+    before any folder in it."""
     from engram.loaders.harbor import is_trial
 
     for folder in item.parents:
@@ -93,8 +94,19 @@ def _inside_a_trial(item: Path, root: Path) -> bool:
         looks = _TRIAL_NAME.fullmatch(folder.name) or any(
             (folder / part).is_dir() for part in ("agent", "verifier")
         )
-        if looks and (not (folder / "result.json").exists() or is_trial(folder)):
+        result = folder / "result.json"
+        if looks and (not result.exists() or is_trial(folder) or _being_written(result)):
             return True
+    return False
+
+
+def _being_written(result: Path) -> bool:
+    """Whether a trial's ``result.json`` is still being written (not yet whole JSON): until it
+    is, its folder's other files are not runs of their own."""
+    try:
+        json.loads(result.read_bytes())
+    except (OSError, ValueError):
+        return True
     return False
 
 

@@ -13,6 +13,7 @@ characters>__<7 characters>``. The job folder holding trials has its own ``confi
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -116,29 +117,39 @@ def is_trial(folder: Path) -> bool:
 
 class _Folder:
     """A folder's entries, listed once: a trial's files are asked after a dozen times, and a
-    stat for each question took a fifth of a Harbor learn. A folder that cannot be listed
-    lists nothing."""
+    stat for each question took a fifth of a Harbor learn. A folder that can be entered but
+    not listed is asked file by file, as before; one that does not exist holds nothing."""
 
     __slots__ = ("entries", "path")
 
     def __init__(self, path: Path, listed: bool = True) -> None:
         self.path = path
-        self.entries: dict[str, os.DirEntry[str]] = {}
+        self.entries: dict[str, os.DirEntry[str]] | None = {}
         if listed:
             try:
                 with os.scandir(path) as found:
                     self.entries = {entry.name: entry for entry in found}
+            except PermissionError:
+                self.entries = None
             except OSError:
                 pass
 
     def file(self, name: str) -> Path | None:
         """The file ``name`` here (a link to a file counts), or None."""
+        if self.entries is None:
+            return self.path / name if os.path.isfile(self.path / name) else None
         entry = self.entries.get(name)
         return self.path / name if entry is not None and _entry_is(entry, dir=False) else None
 
     def has_folder(self, name: str) -> bool:
+        if self.entries is None:
+            return os.path.isdir(self.path / name)
         entry = self.entries.get(name)
         return entry is not None and _entry_is(entry, dir=True)
+
+    def names(self) -> list[str]:
+        """What the folder holds, sorted (nothing when it cannot be listed)."""
+        return sorted(self.entries or ())
 
     def folder(self, name: str) -> _Folder:
         """The folder ``name`` here, listed; an empty one if there is none."""
@@ -282,7 +293,7 @@ def _parts(trial: _Folder) -> list[_Folder]:
     trial (read as one run, judged by its last step's verifier), else the trial itself."""
     if trial.has_folder("steps"):
         steps = trial.folder("steps")
-        found = [step for name in sorted(steps.entries) if steps.has_folder(name)
+        found = [step for name in steps.names() if steps.has_folder(name)
                  and (step := steps.folder(name)).has_folder("agent")]  # fmt: skip
         if found:
             return found
@@ -309,7 +320,7 @@ def _feed(reader: EventReader, log: Path) -> Iterator[str]:
         return
     with handle:
         whole = handle.read(_LOG_AT_ONCE + 1)  # most logs: read at once, split in C
-        lines: Iterable[bytes] = whole.split(b"\n")
+        lines: Iterable[bytes] = io.BytesIO(whole)  # the lines readline gives, ends kept
         if len(whole) > _LOG_AT_ONCE:  # a long one: line by line, in bounded memory
             handle.seek(0)
             lines = iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b"")

@@ -265,7 +265,8 @@ def _one_line(handle: IO[bytes]) -> bool:
     while chunk := handle.read(1 << 20):
         newline = chunk.find(b"\n")
         if newline >= 0:
-            return not chunk[newline + 1 :].strip() and not handle.read(4096).strip()
+            after = chunk[newline + 1 : newline + 4097]  # the 4,096 bytes after the line
+            return not (after + handle.read(4096 - len(after))).strip()
     return True
 
 

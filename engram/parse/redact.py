@@ -65,9 +65,12 @@ def redact(text: str) -> str:
     lowered = text.lower() if ascii else text
     if not (_QUICK_LOWER.search(lowered) if ascii else _QUICK.search(text)):
         return text
-    for pattern, quick_lower, quick in _PATTERNS:  # ``lowered`` may be stale: a marker
-        if quick_lower.search(lowered) if ascii else quick.search(text):  # joins no words
-            text = pattern.sub(_replace, text)
+    for pattern, quick_lower, quick in _PATTERNS:
+        if quick_lower.search(lowered) if ascii else quick.search(text):
+            replaced = pattern.sub(_replace, text)
+            if replaced != text:  # what a secret's removal joins may hold another's words
+                text = replaced
+                lowered = text.lower() if ascii else text
     return text
 
 

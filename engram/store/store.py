@@ -193,7 +193,9 @@ class Store(RuleBook, Frames, Strata):
         """Store new runs with their features and counts in one transaction: (new, known)."""
         if not batch:
             return 0, 0
-        by_id = {trace.trace_id: (trace, features) for trace, features in batch}
+        by_id: dict[str, tuple[Trace, Collection[str]]] = {}
+        for trace, features in batch:  # a run read twice is stored as first read, as it is
+            by_id.setdefault(trace.trace_id, (trace, features))  # across batches
         task_key = self.task_key
         strata = {trace_id: stratum_of(trace, task_key) for trace_id, (trace, _) in by_id.items()}
         keys = sorted({key for _, features in by_id.values() for key in features})

@@ -232,3 +232,20 @@ def test_a_batch_is_written_early_once_its_runs_hold_enough_steps(
     assert len(batches) > PLANTED.runs // 1_000 + 1
     for steps in batches[:-1]:  # each reached the budget with its last run, not before
         assert sum(steps) >= 300 > sum(steps[:-1])
+
+
+@pytest.mark.parametrize("batch_size", [1, 1_000])
+def test_a_run_read_twice_is_stored_as_first_read_whatever_the_batches(
+    tmp_path: Path, batch_size: int
+) -> None:
+    from engram.store import Store
+
+    record = json.loads((Path(__file__).parents[2] / "examples/traces.json").read_text())["traces"][0]
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    for path in (first, second):
+        path.write_text(json.dumps([record]))
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        summary = engram.learn([first, second], store=store, batch_size=batch_size)
+        (run,) = store.run_frame()["source_file"].tolist()
+    assert (summary.traces_new, summary.traces_known) == (1, 1)
+    assert run == str(first)

@@ -108,3 +108,18 @@ def test_a_trials_file_listed_before_its_result_arrived_is_left_to_the_trial(tmp
     plain.mkdir()
     (plain / "result.json").write_text('{"score": 1}')
     assert not _inside_a_trial(plain / "traces.json", tmp_path)
+
+
+@pytest.mark.parametrize("written", [0, 0.5], ids=["empty", "half"])
+def test_a_trial_whose_result_is_half_written_is_still_being_written(
+    tmp_path: Path, written: float
+) -> None:
+    from engram.learning.watch import _inside_a_trial
+    from tests.loaders.builders import trial_folder
+
+    trial = trial_folder(tmp_path / "jobs" / "job")
+    result = (trial / "result.json").read_bytes()
+    (trial / "result.json").write_bytes(result[: int(len(result) * written)])
+    assert _inside_a_trial(trial / "config.json", tmp_path / "jobs")  # not a run of its own
+    (trial / "result.json").write_bytes(result)
+    assert _inside_a_trial(trial / "config.json", tmp_path / "jobs")  # read as the trial

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,9 +225,28 @@ def test_a_log_too_long_to_read_at_once_is_read_line_by_line_alike(
 
     trial = trial_folder(tmp_path)
     log = trial / "agent" / "claude-code.txt"
-    log.write_text(log.read_text() + "\nnot an event\n{broken\n")
+    log.write_text(log.read_text() + '\nnot an event\n{"type":\r\n{broken\n')
     short = read(trial)
     monkeypatch.setattr(harbor, "_LOG_AT_ONCE", 64)  # shorter than the log
     long = read(trial)
-    assert long == short
-    assert short[0][0].steps and "invalid event" in short[1][0].message
+    assert long == short  # the same trace, and the same messages, to the column
+    assert short[0][0].steps and [p.message.count("invalid event") for p in short[1]] == [1, 1]
+
+
+def test_a_folder_that_can_be_entered_but_not_listed_is_asked_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    trial = trial_folder(tmp_path, reward=None, reward_file="0.25")
+    verifier = str(trial / "verifier")
+    listing = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path) == verifier:
+            raise PermissionError(13, "Permission denied", verifier)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    (trace,), problems = read(trial)
+    assert problems == [] and (trace.outcome.status, trace.outcome.reward) == ("partial", 0.25)
