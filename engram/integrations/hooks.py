@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engram.errors import EngramError, os_errors
-from engram.loaders.claude_code import AGENT_NAME
 
 if TYPE_CHECKING:
     from engram.playbook.guidance import Playbook
@@ -40,7 +39,10 @@ STALE_S = 30 * 60  # a pending session whose log has not changed for this long h
 _RUN = ("hooks", "run")  # how engram's own commands are told apart from others'
 MARGIN = 2.0  # seconds before the hook's timeout by which a hook gives up
 LOG = "hooks.log"
-AGENT = AGENT_NAME  # the reader of a session's guidance: the agent Claude Code's loaders name
+#: The reader of a session's guidance: the agent name Claude Code's loaders give its runs
+#: (``loaders.claude_code.AGENT_NAME``, which a test holds this to; importing that loader would
+#: cost every hook a fifth of its time).
+AGENT = "claude-code"
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,3 +212,9 @@ def test_without_a_category_the_first_prompt_brings_the_guidance_of_similar_task
     assert output["hookEventName"] == "UserPromptSubmit"
     assert output["additionalContext"].startswith("<!-- engram:begin rules=r_")
     assert run(command, {**event, "prompt": "and another thing"}, tmp_path)[:2] == (0, "")
+
+
+def test_the_guidance_a_hook_gives_is_for_the_agent_claude_codes_runs_are_filed_under() -> None:
+    from engram.loaders.claude_code import AGENT_NAME
+
+    assert hooks.AGENT == AGENT_NAME

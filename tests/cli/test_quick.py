@@ -84,7 +84,7 @@ def _modules_after_a_suggest(
     code = (
         f"import sys\nfrom engram.cli.quick import run\nrun({list(argv)!r})\n"
         "print(sorted(m for m in ('typer', 'click', 'rich', 'sqlalchemy', 'scipy', 'pandas',"
-        " 'sklearn') if m in sys.modules))"
+        " 'sklearn', 'engram.loaders.claude_code') if m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if not (sqlite and k == "ENGRAM_DATABASE_URL")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
