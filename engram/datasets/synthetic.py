@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -491,6 +492,40 @@ def write_harbor_job(scenario: Scenario, job: Path) -> int:
             (trial / "verifier" / "test-stdout.txt").write_text(record["test_output"])
         count += 1
     (job / "result.json").write_text(json.dumps({"n_trials": count}))
+    return count
+
+
+def write_session_logs(scenario: Scenario, projects: Path, project_count: int = 4) -> int:
+    """Write the scenario's runs as Claude Code session logs, one ``<session>.jsonl`` each in a
+    few project folders, as ``~/.claude/projects/`` holds them: the records newer versions write
+    first (the permission mode, a file-history snapshot), then the user's prompt and the
+    conversation, each record chained to the one before. Returns the count."""
+    count = 0
+    for record in iter_records(scenario):
+        session = str(uuid.uuid5(uuid.NAMESPACE_URL, record["task_id"] + str(count)))
+        folder = projects / f"-repo-project-{count % project_count}"
+        folder.mkdir(parents=True, exist_ok=True)
+        common = {"sessionId": session, "cwd": "/repo", "version": "2.1.114",
+                  "userType": "external", "isSidechain": False}  # fmt: skip
+        prompt = {"role": "user", "content": record["task_instruction"]}
+        entries: list[dict[str, Any]] = [
+            {"type": "permission-mode", "permissionMode": "acceptEdits", "sessionId": session},
+            {"type": "file-history-snapshot", "messageId": f"{session}-0", "isSnapshotUpdate": False,
+             "snapshot": {"messageId": f"{session}-0", "trackedFileBackups": {}}},
+            {"type": "user", "message": prompt},
+        ]  # fmt: skip
+        entries += [{"type": event["type"], "message": event["message"]}
+                    for event in record["transcript"] if event.get("type") in ("user", "assistant")]  # fmt: skip
+        parent = None
+        lines = []
+        for number, entry in enumerate(entries):
+            if entry["type"] in ("user", "assistant"):
+                entry = {"parentUuid": parent, **common, **entry, "uuid": f"{session}-{number}",
+                         "timestamp": f"2026-01-01T00:{number // 60 % 60:02d}:{number % 60:02d}Z"}  # fmt: skip
+                parent = entry["uuid"]
+            lines.append(json.dumps(entry) + "\n")
+        (folder / f"{session}.jsonl").write_text("".join(lines))
+        count += 1
     return count
 
 

@@ -9,7 +9,9 @@ verifier (Harbor) completes it with the verdict.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -172,14 +174,47 @@ def _subagent_logs(path: Path, session_id: str | None) -> list[Path]:
         return []
     try:
         nested = sorted((path.parent / session_id / "subagents").glob("agent-*.jsonl"))
-        beside = [
-            candidate
-            for candidate in sorted(path.parent.glob("agent-*.jsonl"))
-            if _first_event(candidate).get("sessionId") == session_id
-        ]
     except OSError:
         return []
-    return nested + beside
+    return nested + _agent_logs_beside(path.parent).get(session_id, [])
+
+
+#: Listings of agent logs beside session logs, by folder and its modification time.
+_BESIDE: dict[tuple[str, int], dict[str, list[Path]]] = {}
+_SETTLED_NS = 2_000_000_000  # a folder unchanged this long is listed once for all its sessions
+
+
+def _agent_logs_beside(folder: Path) -> dict[str, list[Path]]:
+    """The ``agent-*.jsonl`` logs in ``folder``, by the session their first entry names. A
+    project folder holds thousands of sessions, and looking through it again for each made
+    reading it quadratic; so a folder that has settled is looked through once while it stays
+    as it is (its modification time changes when a file comes or goes)."""
+    try:
+        changed = os.stat(folder).st_mtime_ns
+    except OSError:
+        return {}
+    key = (str(folder), changed)
+    if key in _BESIDE:
+        return _BESIDE[key]
+    try:
+        with os.scandir(folder) as found:
+            names = sorted(entry.name for entry in found
+                           if entry.name.startswith("agent-") and entry.name.endswith(".jsonl"))  # fmt: skip
+    except OSError:
+        return {}
+    logs: dict[str, list[Path]] = {}
+    whole = True  # every log names its session (one still empty may name it later)
+    for name in names:
+        session = _first_event(folder / name).get("sessionId")
+        if isinstance(session, str):
+            logs.setdefault(session, []).append(folder / name)
+        else:
+            whole = False
+    if whole and time.time_ns() - changed > _SETTLED_NS:
+        if len(_BESIDE) >= 64:
+            _BESIDE.clear()
+        _BESIDE[key] = logs
+    return logs
 
 
 def _starts_another_session(summary: StreamSummary, event: Any) -> bool:

@@ -241,3 +241,58 @@ def test_rules_a_hook_gave_the_session_are_read_from_its_attachments(tmp_path: P
     assert trace.injected_rules == ("r_0123456789",)
     (plain,) = [item for item in load_file(FIXTURES / path.name) if isinstance(item, Trace)]
     assert plain.injected_rules == ()
+
+
+def test_generated_session_logs_read_as_their_runs_with_nothing_skipped(tmp_path: Path) -> None:
+    """The session folders ``benchmarks/bench_sessions.py`` times are read as real ones are."""
+    from engram.datasets.synthetic import default_scenario, iter_records, write_session_logs
+    from engram.loaders import expand_paths
+
+    scenario = default_scenario(12, seed=3)
+    assert write_session_logs(scenario, tmp_path / "projects") == 12
+    files = [p for p in expand_paths([tmp_path / "projects"]) if isinstance(p, Path)]
+    items = [item for path in files for item in load_file(path)]
+    traces = [item for item in items if isinstance(item, Trace)]
+    assert len(files) == len(traces) == 12 and len(items) == 12  # no problem, no warning
+    records = {r["task_instruction"].strip(): r for r in iter_records(scenario)}
+    for trace in traces:
+        record = records[trace.task.instruction.strip()]
+        calls = [block["name"] for event in record["transcript"] if event.get("type") == "assistant"
+                 for block in event["message"]["content"] if block.get("type") == "tool_use"]  # fmt: skip
+        assert [step.tool for step in trace.steps] == calls
+        assert trace.outcome.status == "unmeasured"  # a session alone is judged by nothing
+
+
+def test_a_project_folder_is_looked_through_once_for_all_its_sessions_while_it_stays_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of sessions share a project folder: each looking through it again for its
+    sub-agents' logs made reading the folder quadratic."""
+    import os
+
+    from engram.loaders import claude_code
+
+    sessions = [f"{SESSION[:-2]}{n:02d}" for n in range(20)]
+    for session in sessions:
+        entries = [{**e, "sessionId": session} for e in session_entries()]
+        write_lines(tmp_path / f"{session}.jsonl", entries)
+
+    def agent_log(name: str, session: str) -> None:
+        sub = [{**e, "sessionId": session, "isSidechain": True} for e in session_entries()[1:4]]
+        write_lines(tmp_path / name, json.loads(json.dumps(sub).replace("toolu_00", "toolu_s")))
+
+    agent_log("agent-a1.jsonl", sessions[3])
+    os.utime(tmp_path, ns=(0, 0))  # settled long ago
+    reads: list[Path] = []
+    first_event = claude_code._first_event
+    monkeypatch.setattr(claude_code, "_first_event", lambda p: reads.append(p) or first_event(p))
+    monkeypatch.setattr(claude_code, "_BESIDE", {}, raising=False)
+
+    def steps() -> dict[str, int]:
+        return {t.run_id: len(t.steps) for s in sessions
+                for t in load_file(tmp_path / f"{s}.jsonl") if isinstance(t, Trace)}  # fmt: skip
+
+    assert steps() == {s: 5 if s == sessions[3] else 4 for s in sessions}
+    assert reads == [tmp_path / "agent-a1.jsonl"]  # once, not once a session
+    agent_log("agent-a2.jsonl", sessions[5])
+    assert steps()[sessions[5]] == 5  # a new log changes the folder: looked through again
