@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from children import child_env, compile_engram
 
@@ -78,24 +79,31 @@ def main() -> None:
     aggregated = workdir / "aggregated.json"
     if not aggregated.exists():
         write_corpus(scenario, aggregated)
-    results = {}
-    for name, target in (("harbor_job", job.parent), ("aggregated_json", aggregated)):
-        parse = parse_seconds(target)
-        results[name] = {"parse_floor_s": round(parse, 2)}
-        for jobs in (1, 2):
-            runs = [learn_seconds(target, workdir / f".engram-{name}", jobs)
-                    for _ in range(args.repeat)]  # fmt: skip
-            times = [seconds for seconds, _ in runs]
-            seconds, summary = statistics.median(times), runs[-1][1]
-            results[name][f"jobs_{jobs}"] = {
-                "traces": summary["traces_read"],
-                "learn_s": round(seconds, 2),
-                "learn_s_range": [round(min(times), 2), round(max(times), 2)],
-                "traces_per_s": round(summary["traces_read"] / seconds),
-                "learn_over_parse": round(seconds / parse, 2),
-                "skipped": summary["skipped"],
-            }
+    results = {
+        name: timed_learns(target, workdir / f".engram-{name}", args.repeat)
+        for name, target in (("harbor_job", job.parent), ("aggregated_json", aggregated))
+    }
     print(json.dumps({**results, "cpu": os.cpu_count()}, indent=2))
+
+
+def timed_learns(target: Path, store: Path, repeat: int) -> dict[str, Any]:
+    """The parse floor of ``target``, and its learns with ``--jobs 1`` and ``2`` (``repeat``
+    times each): median times, their ranges and their ratios to the floor."""
+    parse = parse_seconds(target)
+    results: dict[str, Any] = {"parse_floor_s": round(parse, 2)}
+    for jobs in (1, 2):
+        runs = [learn_seconds(target, store, jobs) for _ in range(repeat)]
+        times = [seconds for seconds, _ in runs]
+        seconds, summary = statistics.median(times), runs[-1][1]
+        results[f"jobs_{jobs}"] = {
+            "traces": summary["traces_read"],
+            "learn_s": round(seconds, 2),
+            "learn_s_range": [round(min(times), 2), round(max(times), 2)],
+            "traces_per_s": round(summary["traces_read"] / seconds),
+            "learn_over_parse": round(seconds / parse, 2),
+            "skipped": summary["skipped"],
+        }
+    return results
 
 
 if __name__ == "__main__":

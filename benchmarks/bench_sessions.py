@@ -16,11 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 from pathlib import Path
 
-from bench_harbor import learn_seconds, parse_seconds
+from bench_harbor import timed_learns
 from children import compile_engram
 
 from engram.datasets.synthetic import default_scenario, write_session_logs
@@ -37,21 +36,8 @@ def main() -> None:
     projects = workdir / f"projects-{args.sessions}"
     if not projects.exists():
         write_session_logs(default_scenario(args.sessions, seed=11), projects)
-    parse = parse_seconds(projects)
-    results: dict[str, object] = {"sessions": args.sessions, "parse_floor_s": round(parse, 2)}
-    for jobs in (1, 2):
-        runs = [learn_seconds(projects, workdir / ".engram-sessions", jobs)
-                for _ in range(args.repeat)]  # fmt: skip
-        times = [seconds for seconds, _ in runs]
-        seconds, summary = statistics.median(times), runs[-1][1]
-        results[f"jobs_{jobs}"] = {
-            "traces": summary["traces_read"],
-            "learn_s": round(seconds, 2),
-            "learn_s_range": [round(min(times), 2), round(max(times), 2)],
-            "traces_per_s": round(summary["traces_read"] / seconds),
-            "learn_over_parse": round(seconds / parse, 2),
-            "skipped": summary["skipped"],
-        }
+    results = {"sessions": args.sessions,
+               **timed_learns(projects, workdir / ".engram-sessions", args.repeat)}  # fmt: skip
     print(json.dumps({**results, "cpu": os.cpu_count()}, indent=2))
 
 
