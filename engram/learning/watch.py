@@ -119,9 +119,6 @@ def _complete(item: Path, now: int, settle: float) -> Signature | None:
         return None
     if now - stat.st_mtime_ns < settle * 1e9:
         return None
-    if item.is_dir():
-        try:
-            json.loads(marker.read_bytes())
-        except (OSError, ValueError):
-            return None  # the trial's result is being written
+    if item.is_dir() and _being_written(marker):
+        return None
     return stat.st_size, stat.st_mtime_ns

@@ -207,8 +207,7 @@ def load_trial(folder: Path, share: Share | None = None) -> Iterator[Trace | Pro
     tests, ctrf_problem = _ctrf(verifier)
     if ctrf_problem:
         yield Problem(name, "verifier/ctrf.json", ctrf_problem, warning=True)
-    yield _trial_trace(base, agent_outcome, result, config, trial, (agents, verifier), reward,
-                       tests)  # fmt: skip
+    yield _trial_trace(base, agent_outcome, result, config, trial, agents, verifier, reward, tests)
 
 
 def _trial_trace(
@@ -217,15 +216,16 @@ def _trial_trace(
     result: dict[str, Any],
     config: dict[str, Any],
     trial: _Folder,
-    work: tuple[list[_Folder], _Folder],
+    agents: list[_Folder],
+    verifier: _Folder,
     reward: float | None,
     tests: list[Failure] | None = None,
 ) -> Trace:
     """The trial's trace: the agent's logs, completed with what the harness recorded; the
-    failing tests from the CTRF report when there is one, else from the tests' output."""
+    failing tests from the CTRF report when there is one, else from the tests' output.
+    ``agents`` are each step's agent folder, ``verifier`` the last step's verifier."""
     status, error, details, cause = agent_outcome
     folder = trial.path
-    agents, verifier = work  # each step's agent folder, and the last step's verifier
     exception, exception_cause = _exception(result, trial)
     if reward is not None:
         status, cause = None, None  # the verifier's reward decides, not the agent's word
