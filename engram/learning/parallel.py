@@ -37,7 +37,8 @@ def load_serial(
     files: Sequence[Path], format: str | None, extractors: Sequence[Extractor], progress: Any
 ) -> Iterator[Loaded]:
     """Every file's traces in order, in this process, reporting bytes read to ``progress``."""
-    progress.set_total(sum(_size(path) for path in files))
+    sizes = [_size(path) for path in files]
+    progress.set_total(sum(sizes))
     done_bytes = 0
     traces = [0]  # read by the progress callback while loading
     for index, path in enumerate(files):
@@ -51,7 +52,7 @@ def load_serial(
                 yield index, item, extract_features(item, extractors)
             else:
                 yield index, item, frozenset()
-        done_bytes += _size(path)
+        done_bytes += sizes[index]
 
 
 def load_parallel(

@@ -9,18 +9,20 @@ verifier (Harbor) completes it with the verdict.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
 from engram.errors import os_reason
 from engram.loaders import fields
 from engram.loaders.claude_stream import EventReader, StreamSummary, mapping
+from engram.loaders.files import read_start
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
 from engram.parse.marker import injected_rule_ids, withheld_rule_ids
@@ -39,6 +41,7 @@ RECORD_KINDS = CONVERSATION_KINDS | frozenset({
     "agent-name", "tag", "pr-link", "stream_event", "control_request", "control_response",
     "control_cancel_request", "tool_progress", "auth_status", "keep_alive",
 })  # fmt: skip
+_LOG_AT_ONCE = 4 * 1024 * 1024  # a log this long is read whole, a longer one by lines
 _SESSION_ID = re.compile(r"[\w.-]{1,200}")  # a session id that can name a folder
 _EVENT_KEYS = frozenset({"session_id", "sessionId", "uuid", "message", "leafUuid", "subtype"})
 
@@ -117,25 +120,30 @@ def _events(path: Path, on_progress: Callable[[int], None] | None) -> Iterator[t
     """Each event of a transcript (JSON Lines, or one JSON array of events) with where it is,
     or a Problem naming what is not one."""
     name = str(path)
-    if _is_array(path):
-        data, problem = read_json(path)
-        if problem or not isinstance(data, list):
-            yield "", Problem(name, None, problem or "not a list of events")
-        else:
-            yield from ((f"record {number}", event) for number, event in enumerate(data, 1))
-        return
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
+        whole = read_start(path, _LOG_AT_ONCE + 1)  # most logs: read at once, split in C
+        long = whole is not None and len(whole) > _LOG_AT_ONCE
+        handle = open(path, "rb") if long else None  # noqa: SIM115 - closed below
     except OSError as exc:
         yield "", Problem(name, None, f"cannot read the file: {os_reason(exc)}")
         return
-    with handle:
-        for number, line in enumerate(iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b""), 1):
+    if whole is None:
+        yield "", Problem(name, None, "cannot read the file: it is not a regular file")
+        return
+    if whole[:64].lstrip().startswith(b"["):
+        if handle is not None:
+            handle.close()
+        yield from _array_events(path)
+        return
+    source: IO[bytes] = handle or io.BytesIO(whole)  # a long one: line by line, bounded
+    del whole
+    with source:
+        for number, line in enumerate(iter(lambda: source.readline(MAX_RECORD_BYTES + 1), b""), 1):
             label = f"line {number}"
             if len(line) > MAX_RECORD_BYTES:
                 yield label, Problem(name, label, "event larger than 64 MB, skipped")
                 while line and not line.endswith(b"\n"):
-                    line = handle.readline(MAX_RECORD_BYTES)
+                    line = source.readline(MAX_RECORD_BYTES)
                 continue
             if not line.strip():
                 continue
@@ -147,15 +155,16 @@ def _events(path: Path, on_progress: Callable[[int], None] | None) -> Iterator[t
                 yield label, Problem(name, label, f"{what}: {exc}")
                 continue
             if on_progress is not None and number % 256 == 0:
-                on_progress(handle.tell())
+                on_progress(source.tell())
 
 
-def _is_array(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(64).lstrip().startswith(b"[")
-    except OSError:
-        return False
+def _array_events(path: Path) -> Iterator[tuple[str, Any]]:
+    """The events of a transcript that is one JSON array."""
+    data, problem = read_json(path)
+    if problem or not isinstance(data, list):
+        yield "", Problem(str(path), None, problem or "not a list of events")
+    else:
+        yield from ((f"record {number}", event) for number, event in enumerate(data, 1))
 
 
 def _first_event(path: Path) -> dict[str, Any]:
@@ -172,11 +181,17 @@ def _subagent_logs(path: Path, session_id: str | None) -> list[Path]:
     and later) and ``agent-*.jsonl`` beside the session log whose entries name the session."""
     if not session_id or path.name.startswith("agent-") or not _SESSION_ID.fullmatch(session_id):
         return []
+    nested = path.parent / session_id / "subagents"
     try:
-        nested = sorted((path.parent / session_id / "subagents").glob("agent-*.jsonl"))
-    except OSError:
-        return []
-    return nested + _agent_logs_beside(path.parent).get(session_id, [])
+        with os.scandir(nested) as found:  # most sessions have none: one failed call
+            names = sorted(entry.name for entry in found if _is_agent_log(entry.name))
+    except OSError:  # none there (or none that can be listed)
+        names = []
+    return [nested / name for name in names] + _agent_logs_beside(path.parent).get(session_id, [])
+
+
+def _is_agent_log(name: str) -> bool:
+    return name.startswith("agent-") and name.endswith(".jsonl")
 
 
 #: Listings of agent logs beside session logs, by folder and its modification time.
@@ -198,8 +213,7 @@ def _agent_logs_beside(folder: Path) -> dict[str, list[Path]]:
         return _BESIDE[key]
     try:
         with os.scandir(folder) as found:
-            names = sorted(entry.name for entry in found
-                           if entry.name.startswith("agent-") and entry.name.endswith(".jsonl"))  # fmt: skip
+            names = sorted(entry.name for entry in found if _is_agent_log(entry.name))
     except OSError:
         return {}
     logs: dict[str, list[Path]] = {}

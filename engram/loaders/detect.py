@@ -36,6 +36,8 @@ LOADERS: dict[str, ModuleType] = {
         harbor, aggregated,
     )
 }  # fmt: skip
+_FOLDER_LOADERS = tuple(loader for loader in LOADERS.values() if hasattr(loader, "claims"))
+_COMPANION_LOADERS = tuple(loader for loader in LOADERS.values() if hasattr(loader, "companion"))
 _SNIFF_BYTES = 64 * 1024
 #: When nothing is recognised in the first 64 KB, a first record may be longer (a long
 #: instruction inline): this much more is read once before giving up.
@@ -43,6 +45,10 @@ _LONG_SNIFF_BYTES = 16 * 1024 * 1024
 #: Files a folder is searched for (their content then decides the format).
 TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".traj")
 JOB_FILES = frozenset({"config.json", "result.json"})  # a Harbor job's own, beside its trials
+#: The owners ``expand_paths`` found of the folders it gave, so that reading one does not ask
+#: again (for a Harbor trial, a stat and a read of its result.json each time). Each expansion
+#: starts it afresh; reading a folder takes its entry out.
+_OWNERS_FOUND: dict[Path, tuple[ModuleType, Path]] = {}
 
 Item = Trace | Problem | Reading
 
@@ -84,10 +90,12 @@ def read_path(
 ) -> Iterator[Item]:
     """``load_path``'s items, after a Reading that names the format the path is read as
     (given by the worker that reports whole files)."""
-    if not path.is_dir():
-        yield from _read_file(path, format, on_progress, share)
-        return
-    owner = _owner(path)
+    owner = _OWNERS_FOUND.pop(path, None)
+    if owner is None:
+        if not path.is_dir():
+            yield from _read_file(path, format, on_progress, share)
+            return
+        owner = _owner(path)
     if owner is not None and owner[1] != path:  # the folder is read through one file
         yield from _read_file(owner[1], format, on_progress, share)
         return
@@ -155,7 +163,7 @@ def _recognise(start: bytes, path: Path) -> tuple[ModuleType, bool] | None:
     """The loader of a file from its start, and whether the file is one of its companions
     (checked first: a graded copy beside a file, say, is read instead of it)."""
     head = head_of(start)
-    companion_of = next((c for c in _companion_loaders() if c.companion(head, path)), None)
+    companion_of = next((c for c in _COMPANION_LOADERS if c.companion(head, path)), None)
     if companion_of is not None:
         return companion_of, True
     loader = detect(head, path)
@@ -167,18 +175,11 @@ def detect(head: Head, path: Path) -> ModuleType | None:
     return next((loader for loader in LOADERS.values() if loader.sniff(head, path)), None)
 
 
-def _folder_loaders() -> list[ModuleType]:
-    return [loader for loader in LOADERS.values() if hasattr(loader, "claims")]
-
-
-def _companion_loaders() -> list[ModuleType]:
-    return [loader for loader in LOADERS.values() if hasattr(loader, "companion")]
-
-
 def expand_paths(paths: list[Path]) -> Iterator[Path | Problem]:
     """The trace files and owned folders named, or found inside the folders named (a job
     folder, a folder of jobs or runs, any tree of trace files of any formats), in a stable
     order."""
+    _OWNERS_FOUND.clear()
     for path in paths:
         if path.is_dir():
             found = list(_walk(path, set()))
@@ -196,41 +197,42 @@ def expand_paths(paths: list[Path]) -> Iterator[Path | Problem]:
 
 def _owner_of_file(path: Path) -> Path | None:
     """A file named on its own that stands for the folder holding it (a trial's result.json)."""
-    if path.name == "result.json" and _claim(path.parent) == path.parent:
-        return path.parent
-    return None
+    if path.name != "result.json":
+        return None
+    owner = _owner(path.parent)
+    if owner is None or owner[1] != path.parent:
+        return None
+    _OWNERS_FOUND[path.parent] = owner
+    return path.parent
 
 
 def _owner(folder: Path) -> tuple[ModuleType, Path] | None:
     """The format that owns ``folder`` and what it reads of it (the folder, or one file)."""
-    for loader in _folder_loaders():
+    for loader in _FOLDER_LOADERS:
         claimed = loader.claims(folder)
         if claimed is not None:
             return loader, claimed
     return None
 
 
-def _claim(folder: Path) -> Path | None:
-    owner = _owner(folder)
-    return owner[1] if owner else None
-
-
 def _walk(
     folder: Path,
     seen: set[Path],
     known: bool = False,
-    claimed: Path | None = None,
+    owner: tuple[ModuleType, Path] | None = None,
     real: Path | None = None,
 ) -> Iterator[Path]:
-    """Paths to read under ``folder``; ``known``: its owner (``claimed``) was already asked;
-    ``real``: its resolved path, when known without resolving it (a plain child's)."""
+    """Paths to read under ``folder``; ``known``: its ``owner`` was already asked; ``real``:
+    its resolved path, when known without resolving it (a plain child's)."""
     real = real or folder.resolve()
     if real in seen:  # a link back up the tree
         return
     seen.add(real)
-    claimed = claimed if known else _claim(folder)
-    if claimed is not None:
-        yield claimed
+    owner = owner if known else _owner(folder)
+    if owner is not None:
+        if owner[1] == folder:
+            _OWNERS_FOUND[folder] = owner
+        yield owner[1]
         return
     try:
         with os.scandir(folder) as listed:  # one listing: a job holds thousands of trials
@@ -238,8 +240,8 @@ def _walk(
     except OSError:
         return
     visible = [e for e in entries if not (e.name.startswith(".") or e.name == "__pycache__")]
-    owned = {entry.name: _claim(folder / entry.name) for entry in visible if _is_dir(entry)}
-    trials = any(claim == folder / name for name, claim in owned.items())  # a Harbor job's
+    owned = {entry.name: _owner(folder / entry.name) for entry in visible if _is_dir(entry)}
+    trials = any(o is not None and o[1] == folder / name for name, o in owned.items())  # a job's
     for entry in visible:
         child = folder / entry.name
         if entry.name in owned:

@@ -13,9 +13,9 @@ characters>__<7 characters>``. The job folder holding trials has its own ``confi
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ import orjson
 from engram.errors import os_reason
 from engram.loaders import atif, claude_code, fields
 from engram.loaders.claude_stream import EventReader, mapping
+from engram.loaders.files import read_start
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
 from engram.parse.diff import parse_diff
@@ -95,18 +96,17 @@ def load(
     path: Path, on_progress: Callable[[int], None] | None = None, share: Share | None = None
 ) -> Iterator[Trace | Problem]:
     """A trial folder (or the ``result.json`` that stands for it) as one Trace."""
-    yield from load_trial(path if path.is_dir() else path.parent, share)
+    stands_for = path.name == "result.json" and not path.is_dir()
+    yield from load_trial(path.parent if stands_for else path, share)
 
 
 def is_trial(folder: Path) -> bool:
     """A folder Harbor wrote for one trial (not the job holding trials)."""
-    result = folder / "result.json"
-    if result.is_file():
-        try:
-            with open(result, "rb") as handle:
-                head = handle.read(8192)
-        except OSError:
-            return False
+    try:
+        head = read_start(folder / "result.json", 8192)
+    except OSError:
+        return False
+    if head is not None:
         if b'"n_total_trials"' in head:
             return False  # a job's result, whose trial results may name trials
         return b'"trial_name"' in head or b'"task_name"' in head
@@ -314,15 +314,18 @@ def _agent_logs(agent: _Folder) -> list[Path]:
 def _feed(reader: EventReader, log: Path) -> Iterator[str]:
     """Feed a log's events to ``reader``; yield a message for each line that is not one."""
     try:
-        handle = open(log, "rb")  # noqa: SIM115 - closed below
+        whole = read_start(log, _LOG_AT_ONCE + 1)  # most logs: read at once, split in C
+        long = whole is not None and len(whole) > _LOG_AT_ONCE
+        handle = open(log, "rb") if long else None  # noqa: SIM115 - closed below
     except OSError as exc:
         yield f"cannot read the file: {os_reason(exc)}"
         return
-    with handle:
-        whole = handle.read(_LOG_AT_ONCE + 1)  # most logs: read at once, split in C
+    if whole is None:
+        yield "cannot read the file: it is not a regular file"
+        return
+    with handle or contextlib.nullcontext():
         lines: Iterable[bytes] = io.BytesIO(whole)  # the lines readline gives, ends kept
-        if len(whole) > _LOG_AT_ONCE:  # a long one: line by line, in bounded memory
-            handle.seek(0)
+        if handle is not None:  # a long one: line by line, in bounded memory
             lines = iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b"")
         for number, line in enumerate(lines, 1):
             if not line.strip() or not line.lstrip().startswith(b"{"):
@@ -335,15 +338,12 @@ def _feed(reader: EventReader, log: Path) -> Iterator[str]:
 
 def _json_object(path: Path) -> tuple[dict[str, Any], str | None]:
     try:
-        found = os.stat(path)  # one stat for both questions: trials hold thousands of files
-    except OSError:
-        found = None
-    if found is None or not stat.S_ISREG(found.st_mode):
-        return {}, f"{path.name} is missing"
-    try:
-        if found.st_size > MAX_RECORD_BYTES:
+        read = read_start(path, MAX_RECORD_BYTES + 1)
+        if read is None:
+            return {}, f"{path.name} is missing"
+        if len(read) > MAX_RECORD_BYTES:
             return {}, f"{path.name} is larger than 64 MB"
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(read)
     except (OSError, orjson.JSONDecodeError) as exc:
         return {}, f"{path.name} is not valid JSON: {exc}"
     if not isinstance(data, dict):
@@ -450,10 +450,21 @@ def _harbor_metrics(trace: Trace, agent_result: dict[str, Any], result: dict[str
             pass
 
 
+#: Folders found to be jobs: a job's trials are read one after another, and a job stays one
+#: (a folder not yet one, whose job is still running, is asked again).
+_JOBS: set[Path] = set()
+
+
 def _is_job(folder: Path) -> bool:
-    return os.path.isfile(folder / "config.json") and os.path.isfile(folder / "result.json")
+    if folder in _JOBS:
+        return True
+    if not (os.path.isfile(folder / "config.json") and os.path.isfile(folder / "result.json")):
+        return False
+    if len(_JOBS) >= 1024:
+        _JOBS.clear()
+    _JOBS.add(folder)
+    return True
 
 
 def _read_text(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return handle.read(_TEXT_LIMIT).decode("utf-8", errors="replace")
+    return (read_start(path, _TEXT_LIMIT) or b"").decode("utf-8", errors="replace")

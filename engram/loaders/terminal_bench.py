@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from engram.loaders import fields
+from engram.loaders.files import read_start
 from engram.loaders.records import Problem, Record, Share, read_records
 from engram.loaders.steps import read_json
 from engram.parse.testoutput import error_kind
@@ -68,14 +69,11 @@ def claims(folder: Path) -> Path | None:
     """A run folder is read through its ``results.json`` (one file for all its trials); a
     trial folder through its own, leaving its panes and logs unread."""
     results = folder / "results.json"
-    if not results.is_file():
-        return None
     try:
-        with open(results, "rb") as handle:
-            head = handle.read(16384)
+        head = read_start(results, 16384)
     except OSError:
         return None
-    if b'"trial_name"' in head and (b'"is_resolved"' in head or b'"failure_mode"' in head):
+    if head is not None and b'"trial_name"' in head and (b'"is_resolved"' in head or b'"failure_mode"' in head):
         return results
     return None
 

@@ -213,3 +213,40 @@ def test_a_long_first_record_is_still_recognised(tmp_path: Path) -> None:
     path.write_text(json.dumps(long) + "\n")
     (trace,) = load_file(path)
     assert isinstance(trace, Trace) and trace.task.id == "t-1"
+
+
+def test_a_trial_found_in_a_job_is_not_asked_again_when_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engram.loaders import harbor, read_path
+    from tests.loaders.builders import trial_folder
+
+    job = tmp_path / "job"
+    trials = [trial_folder(job, f"task-{k}__Ab3dE5{k}") for k in range(3)]
+    asked: list[Path] = []
+    real_claims = harbor.claims
+    monkeypatch.setattr(harbor, "claims", lambda path: asked.append(path) or real_claims(path))
+    found = list(expand_paths([job]))
+    assert found == trials
+    assert sorted(asked) == [job, *trials]  # each asked once, by the walk
+    traces = [item for trial in found for item in read_path(trial) if isinstance(item, Trace)]
+    assert [trace.run_id for trace in traces] == [trial.name for trial in trials]
+    assert sorted(asked) == [job, *trials]  # reading them asked nothing more
+    assert list(read_path(trials[0]))[-1].run_id == trials[0].name  # a second read asks again
+    assert asked[-1] == trials[0]
+
+
+def test_each_expansion_asks_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engram.loaders import harbor, read_path
+    from tests.loaders.builders import trial_folder
+
+    trial = trial_folder(tmp_path / "job")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps([TRACE]))
+    assert list(expand_paths([tmp_path / "job"])) == [trial]
+    assert list(expand_paths([other])) == [other]  # what the first one found is forgotten
+    asked: list[Path] = []
+    real_claims = harbor.claims
+    monkeypatch.setattr(harbor, "claims", lambda path: asked.append(path) or real_claims(path))
+    assert list(read_path(trial))[-1].run_id == trial.name
+    assert asked == [trial]
