@@ -328,8 +328,8 @@ def _feed(reader: EventReader, log: Path) -> Iterator[str]:
         if handle is not None:  # a long one: line by line, in bounded memory
             lines = iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b"")
         for number, line in enumerate(lines, 1):
-            if not line.strip() or not line.lstrip().startswith(b"{"):
-                continue  # agents print other lines between events
+            if line[:1] != b"{" and not line.lstrip().startswith(b"{"):
+                continue  # agents print other lines (or none) between events
             try:
                 reader.feed(orjson.loads(line))
             except orjson.JSONDecodeError as exc:
