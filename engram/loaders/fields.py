@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from engram.parse.instruction import parse_task_header
+from engram.parse.instruction import Header, fill_task_header, header_fields
 from engram.parse.marker import injected_rule_ids, withheld_rule_ids
 from engram.parse.messages import failures_of
 from engram.parse.outcome import resolve_outcome
+from engram.parse.redact import enabled as redaction_on
 from engram.parse.redact import redact, redact_optional
 from engram.trace import Failure, Trace, content_id
 
@@ -141,19 +143,42 @@ def finalize(
     trace.failures = failures_of(trace.outcome, test_output, reported)
     task = trace.task
     if task.instruction:
-        task.instruction = redact(task.instruction)
+        task.instruction, header, injected, withheld = _instruction_facts(
+            task.instruction, redaction_on()
+        )
         if not (task.category and task.title):
-            parse_task_header(task.instruction, task)
-        given = (*injected_rule_ids(task.instruction), *trace.injected_rules)
+            fill_task_header(task, header)
+        given = (*injected, *trace.injected_rules)
         trace.injected_rules = tuple(dict.fromkeys(given))  # in the instruction, or by a hook
-        held = [ids for ids in (withheld_rule_ids(task.instruction), trace.withheld_rules)
-                if ids is not None]  # fmt: skip
+        held = [ids for ids in (withheld, trace.withheld_rules) if ids is not None]
         trace.withheld_rules = tuple(dict.fromkeys(i for ids in held for i in ids)) if held \
             else None
     task.id, task.title = redact_optional(task.id), redact_optional(task.title)
     trace.run_id, trace.job = redact_optional(trace.run_id), redact_optional(trace.job)
     trace.trace_id = content_id(trace)
     return trace
+
+
+def _instruction_facts(
+    instruction: str, redacting: bool
+) -> tuple[str, Header, tuple[str, ...], tuple[str, ...] | None]:
+    """An instruction as stored (secrets out), what its head names, and the rules its marker
+    says it was given and withheld. Remembered for instructions of a usual length: the runs
+    of one task share its instruction."""
+    if len(instruction) > _REMEMBERED_CHARS:
+        return _read_instruction(instruction, redacting)
+    return _remembered_instruction(instruction, redacting)
+
+
+def _read_instruction(
+    instruction: str, redacting: bool
+) -> tuple[str, Header, tuple[str, ...], tuple[str, ...] | None]:
+    stored = redact(instruction) if redacting else instruction
+    return stored, header_fields(stored), injected_rule_ids(stored), withheld_rule_ids(stored)
+
+
+_REMEMBERED_CHARS = 20_000
+_remembered_instruction = functools.lru_cache(maxsize=256)(_read_instruction)
 
 
 def _preview(value: Any) -> str:

@@ -8,6 +8,8 @@ import pytest
 
 from engram.loaders import fields
 from engram.loaders.fields import RecordError
+from engram.parse import redact
+from engram.trace import Task, Trace
 
 
 def test_text_is_cleaned_capped_and_only_from_strings_or_numbers() -> None:
@@ -60,3 +62,34 @@ def test_tags_are_cleaned_deduplicated_and_bounded() -> None:
     assert fields.tags(["a", "a", " b ", 3, None, "x" * 300]) == ("a", "b", "3", "x" * 100)
     assert len(fields.tags([f"t{i}" for i in range(100)])) == 20
     assert fields.tags({"a": 1}) == ()
+
+
+def _finished(instruction: str) -> Trace:
+    return fields.finalize(Trace(task=Task(instruction=instruction)), status="pass",
+                           reward_value=None, error=None, details=[])  # fmt: skip
+
+
+def test_an_instruction_read_again_gives_the_same_task_and_redaction_is_asked_each_time() -> None:
+    instruction = (
+        "# Fix the cache\nRepository: acme/cache\nDifficulty: HARD\nCategory: bug_fix\n"
+        "Use ANTHROPIC_API_KEY=sk-ant-abcdefghijklmnopqrstu to call the service."
+    )
+    first, again = _finished(instruction), _finished(instruction)
+    for trace in (first, again):
+        task = trace.task
+        assert (task.title, task.repository, task.difficulty, task.category) == (
+            "Fix the cache", "acme/cache", "hard", "bug_fix"
+        )
+        assert "sk-ant-" not in (task.instruction or "")
+    with redact.redaction(False):  # the same text, remembered redacted: not given as such
+        assert "sk-ant-abcdefghijklmnopqrstu" in (_finished(instruction).task.instruction or "")
+    assert "sk-ant-" not in (_finished(instruction).task.instruction or "")
+
+
+def test_a_task_keeps_what_it_knew_and_takes_the_rest_from_the_header() -> None:
+    trace = Trace(task=Task(instruction="# Header title\nCategory: docs\nRepo: a/b\n",
+                            title="Own title", repository=None))  # fmt: skip
+    done = fields.finalize(trace, status="pass", reward_value=None, error=None, details=[])
+    assert (done.task.title, done.task.category, done.task.repository) == (
+        "Own title", "docs", "a/b"
+    )
