@@ -22,6 +22,7 @@ from engram.loaders import (
     swe_agent,
     terminal_bench,
 )
+from engram.loaders.files import read_start
 from engram.loaders.records import Problem, Reading, Share
 from engram.loaders.sniffing import Head, head_of
 from engram.trace import Trace
@@ -126,15 +127,19 @@ def _read_file(
         yield from LOADERS[format].load(path, on_progress, share)
         return
     try:
-        with open(path, "rb") as handle:
-            start = handle.read(_SNIFF_BYTES)
-            found = _recognise(start, path)
-            if found is None and len(start) == _SNIFF_BYTES and _json_start(start):
-                start += handle.read(_LONG_SNIFF_BYTES - _SNIFF_BYTES)
-                found = _recognise(start, path)
+        start = read_start(path, _SNIFF_BYTES)
+        found = _recognise(start, path) if start is not None else None
+        if found is None and start is not None and len(start) == _SNIFF_BYTES \
+                and _json_start(start):
+            start = read_start(path, _LONG_SNIFF_BYTES)
+            found = _recognise(start, path) if start is not None else None
     except OSError as exc:
         if reports:
             yield Problem(str(path), None, f"cannot read the file: {os_reason(exc)}")
+        return
+    if start is None:
+        if reports:
+            yield Problem(str(path), None, "cannot read the file: it is not a regular file")
         return
     if found is not None:
         loader, companion = found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,12 @@ def test_each_expansion_asks_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(harbor, "claims", lambda path: asked.append(path) or real_claims(path))
     assert list(read_path(trial))[-1].run_id == trial.name
     assert asked == [trial]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_named_as_a_trace_file_is_reported_not_waited_on(tmp_path: Path) -> None:
+    pipe = tmp_path / "traces.json"
+    os.mkfifo(pipe)
+    (problem,) = load_file(pipe)
+    assert isinstance(problem, Problem)
+    assert problem.message == "cannot read the file: it is not a regular file"
