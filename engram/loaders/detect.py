@@ -49,7 +49,7 @@ JOB_FILES = frozenset({"config.json", "result.json"})  # a Harbor job's own, bes
 #: The owners ``expand_paths`` found of the folders it gave, so that reading one does not ask
 #: again (for a Harbor trial, a stat and a read of its result.json each time). Each expansion
 #: starts it afresh; reading a folder takes its entry out.
-_OWNERS_FOUND: dict[Path, tuple[ModuleType, Path]] = {}
+_OWNERS_FOUND: dict[Path, ModuleType] = {}
 
 Item = Trace | Problem | Reading
 
@@ -91,7 +91,8 @@ def read_path(
 ) -> Iterator[Item]:
     """``load_path``'s items, after a Reading that names the format the path is read as
     (given by the worker that reports whole files)."""
-    owner = _OWNERS_FOUND.pop(path, None)
+    found = _OWNERS_FOUND.pop(path, None)
+    owner = (found, path) if found is not None else None
     if owner is None:
         if not path.is_dir():
             yield from _read_file(path, format, on_progress, share)
@@ -207,8 +208,8 @@ def _owner_of_file(path: Path) -> Path | None:
     owner = _owner(path.parent)
     if owner is None or owner[1] != path.parent:
         return None
-    _OWNERS_FOUND[path.parent] = owner
-    return path.parent
+    _OWNERS_FOUND[owner[1]] = owner[0]
+    return owner[1]
 
 
 def _owner(folder: Path) -> tuple[ModuleType, Path] | None:
@@ -236,7 +237,7 @@ def _walk(
     owner = owner if known else _owner(folder)
     if owner is not None:
         if owner[1] == folder:
-            _OWNERS_FOUND[folder] = owner
+            _OWNERS_FOUND[owner[1]] = owner[0]  # keyed by the path given, not a copy of it
         yield owner[1]
         return
     try:
