@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engram.loaders import files
 from engram.loaders.files import read_start
 
 
@@ -52,3 +53,59 @@ def test_a_file_that_cannot_be_read_raises(tmp_path: Path) -> None:
     path.chmod(0)
     with pytest.raises(PermissionError):
         read_start(path, 100)
+
+
+def _counting_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(files.os, "open", lambda path, *a: opened.append(path) or real_open(path, *a))
+    return opened
+
+
+def test_a_file_read_again_unchanged_is_not_opened_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "session.jsonl"
+    path.write_bytes(b'{"type": "user"}\n')
+    opened = _counting_opens(monkeypatch)
+    assert read_start(path, 64) == b'{"type": "user"}\n'  # its start, to pick the format
+    assert read_start(path, 1 << 20) == b'{"type": "user"}\n'  # then the whole, by its loader
+    assert opened == [str(path)]
+    assert read_start(path, 1 << 20) == b'{"type": "user"}\n'  # kept for one read only
+    assert opened == [str(path)] * 2
+
+
+def test_a_file_changed_between_reads_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_bytes(b"{}")
+    assert read_start(path, 100) == b"{}"
+    path.write_bytes(b"[1]")  # another size
+    assert read_start(path, 100) == b"[1]"
+    path.write_bytes(b"[2]")  # the same size and file, written again: its time tells
+    os.utime(path, ns=(1, 1))
+    assert read_start(path, 100) == b"[2]"
+    replacement = tmp_path / "new.json"
+    replacement.write_bytes(b"[3]")
+    os.utime(replacement, ns=(1, 1))
+    replacement.replace(path)  # the same size and time, another file
+    assert read_start(path, 100) == b"[3]"
+    path.unlink()
+    assert read_start(path, 100) is None
+
+
+def test_only_the_last_file_is_kept_and_only_a_whole_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_bytes(b"0123456789")
+    second.write_bytes(b"x")
+    opened = _counting_opens(monkeypatch)
+    read_start(first, 100)
+    read_start(second, 100)
+    assert read_start(first, 100) == b"0123456789"  # not the last one read: opened again
+    assert opened == [str(first), str(second), str(first)]
+    assert read_start(first, 4) == b"0123"  # kept: its start, without opening it
+    assert opened == [str(first), str(second), str(first)]
+    assert read_start(first, 4) == b"0123"  # opened, and only its start read: nothing kept
+    assert read_start(first, 100) == b"0123456789"
+    assert opened == [str(first), str(second), str(first), str(first), str(first)]
