@@ -9,20 +9,19 @@ verifier (Harbor) completes it with the verdict.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
 from engram.errors import os_reason
 from engram.loaders import fields
 from engram.loaders.claude_stream import EventReader, StreamSummary, mapping
-from engram.loaders.files import read_start
+from engram.loaders.files import log_source
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
 from engram.parse.marker import injected_rule_ids, withheld_rule_ids
@@ -41,7 +40,6 @@ RECORD_KINDS = CONVERSATION_KINDS | frozenset({
     "agent-name", "tag", "pr-link", "stream_event", "control_request", "control_response",
     "control_cancel_request", "tool_progress", "auth_status", "keep_alive",
 })  # fmt: skip
-_LOG_AT_ONCE = 4 * 1024 * 1024  # a log this long is read whole, a longer one by lines
 _SESSION_ID = re.compile(r"[\w.-]{1,200}")  # a session id that can name a folder
 _EVENT_KEYS = frozenset({"session_id", "sessionId", "uuid", "message", "leafUuid", "subtype"})
 
@@ -121,22 +119,19 @@ def _events(path: Path, on_progress: Callable[[int], None] | None) -> Iterator[t
     or a Problem naming what is not one."""
     name = str(path)
     try:
-        whole = read_start(path, _LOG_AT_ONCE + 1)  # most logs: read at once, split in C
-        long = whole is not None and len(whole) > _LOG_AT_ONCE
-        handle = open(path, "rb") if long else None  # noqa: SIM115 - closed below
+        source = log_source(path)
+        start = source.read(64) if source is not None else b""
     except OSError as exc:
         yield "", Problem(name, None, f"cannot read the file: {os_reason(exc)}")
         return
-    if whole is None:
+    if source is None:
         yield "", Problem(name, None, "cannot read the file: it is not a regular file")
         return
-    if whole[:64].lstrip().startswith(b"["):
-        if handle is not None:
-            handle.close()
+    if start.lstrip().startswith(b"["):
+        source.close()
         yield from _array_events(path)
         return
-    source: IO[bytes] = handle or io.BytesIO(whole)  # a long one: line by line, bounded
-    del whole
+    source.seek(0)
     with source:
         for number, line in enumerate(iter(lambda: source.readline(MAX_RECORD_BYTES + 1), b""), 1):
             label = f"line {number}"

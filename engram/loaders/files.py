@@ -4,12 +4,16 @@ than reading it takes."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
+from typing import IO
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 _NOT_THERE = (FileNotFoundError, NotADirectoryError, IsADirectoryError)
+#: A log this long is read whole in one call and split in C; a longer one is read as it goes.
+LOG_AT_ONCE = 4 * 1024 * 1024
 
 
 #: The last small file read whole, for the one read that often follows it (a format is picked
@@ -56,3 +60,13 @@ def read_start(path: Path | str, limit: int) -> bytes | None:
 def _identity(found: os.stat_result) -> tuple[int, int, int]:
     """What changes when a file is replaced or written: its inode, size and modification."""
     return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def log_source(path: Path | str) -> IO[bytes] | None:
+    """Where to read the lines of the log at ``path`` from: its bytes in memory when it holds
+    at most ``LOG_AT_ONCE`` (most logs), else the open file, so that memory stays bounded;
+    None when there is no regular file there. Other OSErrors are raised."""
+    whole = read_start(path, LOG_AT_ONCE + 1)
+    if whole is None:
+        return None
+    return io.BytesIO(whole) if len(whole) <= LOG_AT_ONCE else open(path, "rb")

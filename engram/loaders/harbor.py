@@ -13,10 +13,8 @@ characters>__<7 characters>``. The job folder holding trials has its own ``confi
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ import orjson
 from engram.errors import os_reason
 from engram.loaders import atif, claude_code, fields
 from engram.loaders.claude_stream import EventReader, mapping
-from engram.loaders.files import read_start
+from engram.loaders.files import log_source, read_start
 from engram.loaders.records import MAX_RECORD_BYTES, Problem, Share
 from engram.loaders.steps import read_json
 from engram.parse.diff import parse_diff
@@ -34,7 +32,6 @@ from engram.trace import Failure, Trace
 
 NAME = "harbor"
 _TEXT_LIMIT = 4 * 1024 * 1024  # of the agent's logs and diff read into memory at once
-_LOG_AT_ONCE = 4 * 1024 * 1024  # an event log this long is read whole, a longer one by lines
 
 #: Harbor's exception types by the failure class they mean, after its own error policy
 #: (``harbor/models/trial/error_policy.py``), which also lists LiteLLM's names. Types whose
@@ -314,19 +311,15 @@ def _agent_logs(agent: _Folder) -> list[Path]:
 def _feed(reader: EventReader, log: Path) -> Iterator[str]:
     """Feed a log's events to ``reader``; yield a message for each line that is not one."""
     try:
-        whole = read_start(log, _LOG_AT_ONCE + 1)  # most logs: read at once, split in C
-        long = whole is not None and len(whole) > _LOG_AT_ONCE
-        handle = open(log, "rb") if long else None  # noqa: SIM115 - closed below
+        source = log_source(log)
     except OSError as exc:
         yield f"cannot read the file: {os_reason(exc)}"
         return
-    if whole is None:
+    if source is None:
         yield "cannot read the file: it is not a regular file"
         return
-    with handle or contextlib.nullcontext():
-        lines: Iterable[bytes] = io.BytesIO(whole)  # the lines readline gives, ends kept
-        if handle is not None:  # a long one: line by line, in bounded memory
-            lines = iter(lambda: handle.readline(MAX_RECORD_BYTES + 1), b"")
+    with source:
+        lines = iter(lambda: source.readline(MAX_RECORD_BYTES + 1), b"")
         for number, line in enumerate(lines, 1):
             if line[:1] != b"{" and not line.lstrip().startswith(b"{"):
                 continue  # agents print other lines (or none) between events

@@ -221,13 +221,13 @@ def test_a_broken_ctrf_report_is_a_warning_and_the_tests_output_is_read(tmp_path
 def test_a_log_too_long_to_read_at_once_is_read_line_by_line_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from engram.loaders import harbor
+    from engram.loaders import files
 
     trial = trial_folder(tmp_path)
     log = trial / "agent" / "claude-code.txt"
     log.write_text(log.read_text() + '\nnot an event\n{"type":\r\n{broken\n')
     short = read(trial)
-    monkeypatch.setattr(harbor, "_LOG_AT_ONCE", 64)  # shorter than the log
+    monkeypatch.setattr(files, "LOG_AT_ONCE", 64)  # shorter than the log
     long = read(trial)
     assert long == short  # the same trace, and the same messages, to the column
     assert short[0][0].steps and [p.message.count("invalid event") for p in short[1]] == [1, 1]
