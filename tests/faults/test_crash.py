@@ -19,26 +19,10 @@ from engram.errors import NoStoreError
 from engram.store import Store, open_store
 from tests.conftest import Restore
 from tests.faults.checks import assert_consistent
+from tests.faults.killer import learn_killed
 
 pytestmark = pytest.mark.slow
 
-# A child that learns, and kills itself just before the nth statement starting with a prefix.
-KILLER = """
-import os, signal, sys
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-prefix, nth, seen = sys.argv[1].upper(), int(sys.argv[2]), [0]
-
-@event.listens_for(Engine, "before_cursor_execute")
-def kill(conn, cursor, statement, parameters, context, executemany):
-    if statement.lstrip().upper().startswith(prefix):
-        seen[0] += 1
-        if seen[0] == nth:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-import engram
-engram.learn(sys.argv[3:], batch_size=400)
-"""
 SCENARIO = Scenario(runs=900, seed=5, planted=(Planted("tool_error_loop:Edit", -0.45, None, 0.25),))
 
 
@@ -72,17 +56,6 @@ def snapshot(store: Store) -> dict[str, Any]:
     )
     rules = {r.id: r.evidence.as_dict() for r in store.rules(statuses=("active",))}
     return {"stats": stats, "counts": counts, "rules": rules}
-
-
-def learn_killed(prefix: str, nth: int, files: list[Path]) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", KILLER, prefix, str(nth), *map(str, files)],
-        env={**os.environ, "ENGRAM_NO_PROGRESS": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return done.returncode
 
 
 FRESH_STORE_POINTS = [  # killed while the store is made and migrated, or first mined
