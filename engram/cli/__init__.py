@@ -1,8 +1,8 @@
 """The ``engram`` command: a thin typer layer over the library, one module per command group.
 
 ``main`` first offers the command line to ``engram.cli.quick``, which answers the commands an
-agent harness calls before every run (``suggest``, ``inject``) without importing the CLI
-framework; anything else, or anything it is not sure of, goes to the typer app.
+agent harness calls before every run (``suggest``, ``inject``), and ``learn``, without
+importing the CLI framework; anything else, or anything it is not sure of, goes to the typer app.
 """
 
 from __future__ import annotations

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from engram.cli.output import Quiet, note, one_of, print_json, task_key_option
-
-SCOPE_CHOICES = ("category", "agent", "model")
+from engram.cli.learning import SCOPE_CHOICES, learn_and_say, mining_settings
+from engram.cli.output import Quiet, note, one_of, task_key_option
 
 
 def _loader_names() -> list[str]:
@@ -82,57 +81,29 @@ def learn_command(
     Exits 1 if any file or record had to be skipped (the rest is still learned); files that
     hold no run (an unused session) are counted as empty, not skipped.
     """
-    from engram.learning.learner import learn
-    from engram.mining.settings import MiningSettings
-
     if not paths and task_key is None:
         raise typer.BadParameter("give trace files or folders to learn", param_hint="PATHS")
-    scopes = tuple(dict.fromkeys(["category", *(by or [])]))  # asked for scopes add, never replace
-    settings = MiningSettings(
-        min_support=min_support, alpha=alpha, min_difference=min_difference, scope_kinds=scopes
-    )
+    settings = mining_settings(by or [], min_support, alpha, min_difference)
     if watch:
         if not paths or len(paths) != 1 or not paths[0].is_dir():
             raise typer.BadParameter("--watch follows one folder", param_hint="PATHS")
         _watch(paths[0], quiet, settings=settings, format=input_format, jobs=jobs,
                redact=redact, tags=tag or (), task_key=task_key_option(task_key))  # fmt: skip
         return
-    summary = learn(
+    ok = learn_and_say(
         paths or [],
+        json_output=json_output,
+        quiet=quiet,
         settings=settings,
         format=input_format,
         strict=strict,
-        quiet=quiet,
         jobs=jobs,
         redact=redact,
         archive=archive,
         tags=tag or (),
         task_key=task_key_option(task_key),
     )
-    if summary.created_store:
-        note(f"created a new store at {summary.store}", quiet)
-    for line in summary.warning_lines():
-        note(line, quiet)
-    for line in summary.skip_lines():
-        note(line)
-    if json_output:
-        print_json(summary.as_dict())
-    elif not quiet:
-        note(
-            f"read {summary.files} file(s), {summary.traces_read:,} traces: "
-            f"{summary.traces_new:,} new, {summary.traces_known:,} already known, "
-            f"{len(summary.problems)} skipped"
-            + (f", {len(summary.empty)} empty" if summary.empty else "")
-            + (" (stopped at the first, --strict)" if summary.stopped_early else "")
-        )
-        if summary.formats:
-            note(f"by format: {summary.formats_text()}")
-        note(
-            f"rules: {summary.rules_added} added, {summary.rules_updated} updated, "
-            f"{summary.rules_retired} retired; {summary.rules_active} active "
-            f"({summary.seconds:.1f}s, store {summary.store})"
-        )
-    if not summary.ok:
+    if not ok:
         raise typer.Exit(1)
 
 

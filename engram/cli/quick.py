@@ -1,7 +1,8 @@
 """The commands an agent harness or a hook calls before every run, answered without importing
 the CLI framework: ``engram suggest`` and ``engram inject`` with the options they document,
 ``engram mcp``, and ``engram hooks run EVENT`` (what Claude Code runs at each session's start
-and first prompt).
+and first prompt). ``engram learn`` of files and folders comes this way too, which spares each
+learn the framework's tenth of a second (``--watch`` and repeated options go to the app).
 
 ``engram --help`` is printed from the full CLI's kept rendering when there is one
 (``engram.cli.helpcache``). Anything this parser is not sure of (a command's ``--help``, an
@@ -12,6 +13,7 @@ full typer app handles the command line, with its usage errors; so both paths al
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -69,7 +71,25 @@ _INJECT: dict[str, tuple[str, Parser]] = {
     "--max-tokens": ("max_tokens", _tokens),
     "--holdout": ("holdout", _share),
 }
-_INJECT_FLAGS = {"--section": "section", "--quiet": "quiet", "-q": "quiet"}
+_INJECT_FLAGS = {"--section": ("section", True), "--quiet": ("quiet", True),
+                 "-q": ("quiet", True)}  # fmt: skip
+_LEARN: dict[str, tuple[str, Parser]] = {
+    "--format": ("format", _text),
+    "--by": ("by", _text),
+    "--task-key": ("task_key", _text),
+    "--min-support": ("min_support", int),
+    "--alpha": ("alpha", float),
+    "--min-difference": ("min_difference", float),
+    "--jobs": ("jobs", _positive),
+    "-j": ("jobs", _positive),
+    "--tag": ("tag", _text),
+}
+_LEARN_FLAGS = {
+    "--strict": ("strict", True), "--no-strict": ("strict", False),
+    "--redact": ("redact", True), "--no-redact": ("redact", False),
+    "--archive": ("archive", True), "--no-archive": ("archive", False),
+    "--json": ("json_output", True), "--quiet": ("quiet", True), "-q": ("quiet", True),
+}  # fmt: skip
 _HOOK: dict[str, tuple[str, Parser]] = {"--category": ("category", _text),
                                         "--holdout": ("holdout", _share)}  # fmt: skip
 
@@ -99,6 +119,8 @@ def run(argv: Sequence[str]) -> int | None:
             return None
         options, (event,) = found
         return _guarded(lambda: run_hook_command(event, **options))
+    if argv and argv[0] == "learn":
+        return _learn_command(argv[1:])
     if not argv or argv[0] not in ("suggest", "inject"):
         return None
     from engram.render.markdown import DEFAULT_MAX_TOKENS
@@ -134,6 +156,61 @@ def _inject(file: Path, settings: dict[str, Any]) -> None:
     inject_file(file, **settings)
 
 
+def _learn_command(args: Sequence[str]) -> int | None:
+    """``engram learn PATHS...`` with options given once each; not ``--watch``."""
+    found = _parse(args, _LEARN, _LEARN_FLAGS, positional=None)
+    if found is None:
+        return None
+    options, paths = found
+    from engram.cli.learning import SCOPE_CHOICES, mining_settings
+
+    if options.get("by", "category") not in SCOPE_CHOICES:
+        return None
+    if "format" in options:
+        from engram.loaders.detect import LOADERS
+
+        if options["format"] not in LOADERS:
+            return None
+    task_key = None
+    if "task_key" in options:
+        from engram.errors import EngramError
+        from engram.parse.tasks import TaskKey
+
+        try:
+            task_key = TaskKey.parse(options["task_key"])
+        except EngramError:
+            return None  # the app says why, as bad usage
+    settings = mining_settings(
+        [options["by"]] if "by" in options else [],
+        options.get("min_support", 5),
+        options.get("alpha", 0.05),
+        options.get("min_difference", 0.10),
+    )
+    chosen = {"format": options.get("format"), "strict": options.get("strict", False),
+              "jobs": options.get("jobs", 1), "redact": options.get("redact", True),
+              "archive": options.get("archive", False),
+              "tags": [options["tag"]] if "tag" in options else ()}  # fmt: skip
+
+    learned = [True]
+
+    def work() -> None:
+        from engram.cli.learning import learn_and_say
+
+        learned[0] = learn_and_say([Path(path) for path in paths],
+                                   json_output=options.get("json_output", False),
+                                   quiet=options.get("quiet", False), settings=settings,
+                                   task_key=task_key, **chosen)  # fmt: skip
+
+    try:
+        code = _guarded(work)
+    except KeyboardInterrupt:
+        return 130  # as the typer app ends on Ctrl-C
+    except BrokenPipeError:  # as the app does when its reader went away: quietly
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the exit's flush
+        return 1
+    return code or (0 if learned[0] else 1)
+
+
 def run_hook_command(event: str, category: str | None = None, holdout: float = 0.0) -> None:
     """``engram hooks run EVENT``: the event JSON on stdin, the hook's answer on stdout."""
     from engram.cli.console import echo
@@ -162,10 +239,11 @@ def _guarded(work: Callable[[], None]) -> int:
 def _parse(
     args: Sequence[str],
     valued: dict[str, tuple[str, Parser]],
-    flags: dict[str, str],
-    positional: int,
+    flags: dict[str, tuple[str, Any]],
+    positional: int | None,
 ) -> tuple[dict[str, Any], list[str]] | None:
-    """Options and positional arguments, or None for anything not plainly right."""
+    """Options and positional arguments (``positional`` of them; None: one or more), or None
+    for anything not plainly right."""
     options: dict[str, Any] = {}
     rest: list[str] = []
     index = 0
@@ -173,7 +251,7 @@ def _parse(
         token = args[index]
         name, equals, inline = token.partition("=") if token.startswith("--") else (token, "", "")
         if name in flags and not equals:
-            key, value = flags[name], True
+            key, value = flags[name]
         elif name in valued:
             if not equals:
                 index += 1
@@ -195,6 +273,6 @@ def _parse(
             return None
         options[key] = value
         index += 1
-    if len(rest) != positional:
+    if len(rest) != positional if positional is not None else not rest:
         return None
     return options, rest

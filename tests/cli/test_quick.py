@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,48 @@ def test_inject_the_same_both_ways(invoke: Invoke, learned: Path, tmp_path: Path
     assert "<!-- engram:end -->" in task.read_text()
 
 
+def _without_store_and_time(text: str, store: Path) -> str:
+    text = text.replace(str(store), "STORE")
+    text = re.sub(r"\(\d+\.\ds, store", "(S, store", text)
+    return re.sub(r'"seconds": [\d.e-]+', '"seconds": S', text)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--json"],
+        ["-q"],
+        ["--json", "--quiet", "--no-redact", "--strict"],
+        ["--by", "agent", "--tag", "baseline", "--min-support=8", "--alpha", "0.1"],
+        ["--format", "aggregated", "--min-difference", "0.2", "-j", "2", "--archive"],
+        ["--task-key", "^(.+)_\\d+$"],
+        ["MISSING.json"],  # skipped, said, exit 1
+    ],
+)
+def test_learn_the_same_both_ways(
+    invoke: Invoke, sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+) -> None:  # fmt: skip
+    """Each into a store of its own (SQLite files on either pass: the command line's reading
+    is what differs), the same words, data and exit code."""
+    monkeypatch.delenv("ENGRAM_DATABASE_URL", raising=False)
+    said = []
+    for way in ("quick", "app"):
+        folder = tmp_path / way
+        monkeypatch.setenv("ENGRAM_DIR", str(folder))
+        args = ["learn", str(sample_corpus), *options]
+        if way == "quick":
+            code, out, err = quick(*args)
+        else:
+            result = invoke(*args)
+            code, out, err = result.exit_code, result.stdout, result.stderr
+        said.append((code, _without_store_and_time(out, folder),
+                     _without_store_and_time(err, folder)))  # fmt: skip
+    assert said[0] == said[1]
+    assert said[0][0] == (1 if "MISSING.json" in options else 0)
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -66,6 +109,18 @@ def test_inject_the_same_both_ways(invoke: Invoke, learned: Path, tmp_path: Path
         ["hooks", "run", "session-start", "extra"],
         ["hooks", "run", "session-start", "--holdout", "2"],
         ["hooks", "status"],
+        ["learn"],  # no paths: the app's usage error
+        ["learn", "--help"],
+        ["learn", "a.json", "--watch"],
+        ["learn", "a.json", "--by", "agent", "--by", "model"],  # repeated: the app's list
+        ["learn", "a.json", "--by", "nonsense"],
+        ["learn", "a.json", "--format", "nonsense"],
+        ["learn", "a.json", "--jobs", "0"],
+        ["learn", "a.json", "-j2"],
+        ["learn", "a.json", "--task-key", "("],
+        ["learn", "a.json", "--task-key", "no group"],
+        ["learn", "a.json", "--min-support", "many"],
+        ["learn", "a.json", "--json=yes"],
     ],
 )
 def test_anything_unsure_goes_to_the_app(args: list[str]) -> None:
@@ -119,6 +174,11 @@ def test_a_new_tasks_guidance_and_the_prompt_hook_need_no_cli_framework(tmp_path
         tmp_path, False, ("hooks", "run", "user-prompt-submit"), json.dumps(prompt))
     assert (modules, said) == ("[]", "")
     assert "gave" in (tmp_path / ".engram" / "hooks.log").read_text()
+
+
+def test_learn_pays_for_no_cli_framework(tmp_path: Path, sample_corpus: Path) -> None:
+    modules, said = _modules_after_a_suggest(tmp_path, False, ("learn", str(sample_corpus), "-q"))
+    assert "sqlalchemy" in modules and "typer" not in modules and "click" not in modules, said
 
 
 def test_the_mcp_server_starts_without_the_cli_framework(tmp_path: Path) -> None:
