@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engram.cli.quick import run
+from engram.datasets.synthetic import default_scenario, write_corpus
 from tests.cli.conftest import Invoke
 
 
@@ -51,6 +52,14 @@ def test_inject_the_same_both_ways(invoke: Invoke, learned: Path, tmp_path: Path
     assert "<!-- engram:end -->" in task.read_text()
 
 
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Runs enough to mine (it is the reading of the command line that is compared)."""
+    path = tmp_path_factory.mktemp("small") / "runs.json"
+    write_corpus(default_scenario(120, 7), path)
+    return path
+
+
 def _without_store_and_time(text: str, store: Path) -> str:
     text = text.replace(str(store), "STORE")
     text = re.sub(r"\(\d+\.\ds, store", "(S, store", text)
@@ -71,7 +80,7 @@ def _without_store_and_time(text: str, store: Path) -> str:
     ],
 )
 def test_learn_the_same_both_ways(
-    invoke: Invoke, sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    invoke: Invoke, small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     options: list[str],
 ) -> None:  # fmt: skip
     """Each into a store of its own (SQLite files on either pass: the command line's reading
@@ -81,7 +90,7 @@ def test_learn_the_same_both_ways(
     for way in ("quick", "app"):
         folder = tmp_path / way
         monkeypatch.setenv("ENGRAM_DIR", str(folder))
-        args = ["learn", str(sample_corpus), *options]
+        args = ["learn", str(small_corpus), *options]
         if way == "quick":
             code, out, err = quick(*args)
         else:
@@ -176,8 +185,8 @@ def test_a_new_tasks_guidance_and_the_prompt_hook_need_no_cli_framework(tmp_path
     assert "gave" in (tmp_path / ".engram" / "hooks.log").read_text()
 
 
-def test_learn_pays_for_no_cli_framework(tmp_path: Path, sample_corpus: Path) -> None:
-    modules, said = _modules_after_a_suggest(tmp_path, False, ("learn", str(sample_corpus), "-q"))
+def test_learn_pays_for_no_cli_framework(tmp_path: Path, small_corpus: Path) -> None:
+    modules, said = _modules_after_a_suggest(tmp_path, False, ("learn", str(small_corpus), "-q"))
     assert "sqlalchemy" in modules and "typer" not in modules and "click" not in modules, said
 
 
