@@ -83,7 +83,9 @@ def learn_command(
     """
     if not paths and task_key is None:
         raise typer.BadParameter("give trace files or folders to learn", param_hint="PATHS")
-    settings = mining_settings(by or [], min_support, alpha, min_difference)
+    settings = mining_settings(
+        by or [], min_support=min_support, alpha=alpha, min_difference=min_difference
+    )
     if watch:
         if not paths or len(paths) != 1 or not paths[0].is_dir():
             raise typer.BadParameter("--watch follows one folder", param_hint="PATHS")

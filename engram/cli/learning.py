@@ -15,15 +15,13 @@ if TYPE_CHECKING:
 SCOPE_CHOICES = ("category", "agent", "model")
 
 
-def mining_settings(
-    by: Sequence[str], min_support: int, alpha: float, min_difference: float
-) -> MiningSettings:
-    """The mining settings of ``learn``'s options: ``--by`` scopes add to the category's."""
+def mining_settings(by: Sequence[str], **given: Any) -> MiningSettings:
+    """The mining settings of ``learn``'s options (``min_support``, ``alpha``,
+    ``min_difference``; those not given keep their defaults): ``--by`` scopes add to the
+    category's."""
     from engram.mining.settings import MiningSettings
 
-    scopes = tuple(dict.fromkeys(["category", *by]))
-    return MiningSettings(min_support=min_support, alpha=alpha, min_difference=min_difference,
-                          scope_kinds=scopes)  # fmt: skip
+    return MiningSettings(scope_kinds=tuple(dict.fromkeys(["category", *by])), **given)
 
 
 def learn_and_say(paths: Sequence[Path], *, json_output: bool, quiet: bool, **options: Any) -> bool:

@@ -180,12 +180,9 @@ def _learn_command(args: Sequence[str]) -> int | None:
             task_key = TaskKey.parse(options["task_key"])
         except EngramError:
             return None  # the app says why, as bad usage
-    settings = mining_settings(
-        [options["by"]] if "by" in options else [],
-        options.get("min_support", 5),
-        options.get("alpha", 0.05),
-        options.get("min_difference", 0.10),
-    )
+    given = {key: options[key] for key in ("min_support", "alpha", "min_difference")
+             if key in options}  # fmt: skip
+    settings = mining_settings([options["by"]] if "by" in options else [], **given)
     chosen = {"format": options.get("format"), "strict": options.get("strict", False),
               "jobs": options.get("jobs", 1), "redact": options.get("redact", True),
               "archive": options.get("archive", False),

@@ -102,6 +102,19 @@ def test_learn_the_same_both_ways(
     assert said[0][0] == (1 if "MISSING.json" in options else 0)
 
 
+def test_learn_options_left_out_mean_the_same_both_ways() -> None:
+    """The quick path leaves out what is not given; the app's defaults must be the same."""
+    import inspect
+
+    from engram.cli.learn import learn_command
+    from engram.mining.settings import MiningSettings
+
+    defaults = inspect.signature(learn_command).parameters
+    for name in ("min_support", "alpha", "min_difference"):
+        assert defaults[name].default == getattr(MiningSettings(), name)
+    assert (defaults["jobs"].default, defaults["redact"].default) == (1, True)
+
+
 @pytest.mark.parametrize(
     "args",
     [
