@@ -162,7 +162,7 @@ def _learn_command(args: Sequence[str]) -> int | None:
     if found is None:
         return None
     options, paths = found
-    from engram.cli.learning import SCOPE_CHOICES, mining_settings
+    from engram.cli.learning import SCOPE_CHOICES, learn_and_say, mining_settings
 
     if options.get("by", "category") not in SCOPE_CHOICES:
         return None
@@ -183,29 +183,19 @@ def _learn_command(args: Sequence[str]) -> int | None:
     given = {key: options[key] for key in ("min_support", "alpha", "min_difference")
              if key in options}  # fmt: skip
     settings = mining_settings([options["by"]] if "by" in options else [], **given)
-    chosen = {"format": options.get("format"), "strict": options.get("strict", False),
-              "jobs": options.get("jobs", 1), "redact": options.get("redact", True),
-              "archive": options.get("archive", False),
-              "tags": [options["tag"]] if "tag" in options else ()}  # fmt: skip
+    chosen: dict[str, Any] = {key: options[key] for key in ("format", "strict", "jobs", "redact",
+                              "archive") if key in options}  # fmt: skip
+    if "tag" in options:
+        chosen["tags"] = [options["tag"]]
 
-    learned = [True]
+    def work() -> int:
+        learned = learn_and_say([Path(path) for path in paths],
+                                json_output=options.get("json_output", False),
+                                quiet=options.get("quiet", False), settings=settings,
+                                task_key=task_key, **chosen)  # fmt: skip
+        return 0 if learned else 1
 
-    def work() -> None:
-        from engram.cli.learning import learn_and_say
-
-        learned[0] = learn_and_say([Path(path) for path in paths],
-                                   json_output=options.get("json_output", False),
-                                   quiet=options.get("quiet", False), settings=settings,
-                                   task_key=task_key, **chosen)  # fmt: skip
-
-    try:
-        code = _guarded(work)
-    except KeyboardInterrupt:
-        return 130  # as the typer app ends on Ctrl-C
-    except BrokenPipeError:  # as the app does when its reader went away: quietly
-        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the exit's flush
-        return 1
-    return code or (0 if learned[0] else 1)
+    return _guarded(work)
 
 
 def run_hook_command(event: str, category: str | None = None, holdout: float = 0.0) -> None:
@@ -219,18 +209,24 @@ def run_hook_command(event: str, category: str | None = None, holdout: float = 0
         echo(output)
 
 
-def _guarded(work: Callable[[], None]) -> int:
-    """Run ``work``; engram's errors become its message and hint, as the typer app says them."""
+def _guarded(work: Callable[[], int | None]) -> int:
+    """Run ``work``: its exit code (0 if it gives none). As the typer app ends them, engram's
+    errors become their message and hint (1), Ctrl-C ends quietly (130), and so does a reader
+    that went away (1)."""
     from engram.errors import EngramError
 
     try:
-        work()
+        return work() or 0
     except EngramError as exc:
         from engram.cli.console import report_error
 
         report_error(exc)
         return 1
-    return 0
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the exit's flush
+        return 1
 
 
 def _parse(

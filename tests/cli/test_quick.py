@@ -113,6 +113,12 @@ def test_learn_options_left_out_mean_the_same_both_ways() -> None:
     for name in ("min_support", "alpha", "min_difference"):
         assert defaults[name].default == getattr(MiningSettings(), name)
     assert (defaults["jobs"].default, defaults["redact"].default) == (1, True)
+    from engram.learning.learner import learn
+
+    learns = inspect.signature(learn).parameters
+    for app_name, name in [("input_format", "format"), ("strict", "strict"), ("jobs", "jobs"),
+                           ("redact", "redact"), ("archive", "archive")]:  # fmt: skip
+        assert defaults[app_name].default == learns[name].default, name
 
 
 @pytest.mark.parametrize(
